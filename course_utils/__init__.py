@@ -1,0 +1,21 @@
+"""course_utils: the tested code behind the CNN course's notebooks.
+
+One concept per module, read by students:
+
+=====================  =====================================================================
+``runtime``            profiles (``COURSE_PROFILE``), device, seeding: ``setup()``
+``data``               Fashion-MNIST (cache / Debian / verified download), loaders, real photos
+``train``              ``fit`` and ``evaluate``: the training engine, with a per-epoch ``History``
+``results``            experiment results with provenance: ``save_result``, ``load_result``, ``cached``
+``viz``                image grids, feature maps, training curves
+``widgets``            interactive explorers (``Explorer``) that also draw statically in CI
+``checks``             exercise checkers: a tick or a specific hint, never a traceback
+``ops``                convolution, pooling, batch norm written from scratch
+``complexity``         parameters and multiply-accumulates (MACs) per layer
+``models``             the networks of the course, one module per family
+``experiments``        the measured experiments the notebooks replay (``make results``)
+``detection``          boxes, IoU, NMS, RoI pooling, anchors, AP and the R-CNN family
+=====================  =====================================================================
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,403 @@
+"""Real data for the course: Fashion-MNIST and a few real photographs.
+
+Fashion-MNIST (Xiao, Rasul & Vollgraf, 2017) has 70,000 grey 28x28 pictures of clothes in ten
+classes: 60,000 for training and 10,000 for testing. :func:`load_fashion_mnist` looks for it in
+this order and stops at the first hit:
+
+1. the course's own cache, ``data/cache/fashion-mnist-<split>-{images,labels}.npy`` (fast);
+2. Debian's package ``dataset-fashion-mnist`` in ``/usr/share/datasets/fashion-mnist/``;
+3. a download of the official files, checked against the published MD5 sums.
+
+Whatever the source, the decoded bytes are checked against SHA-256 sums, the cache is written
+atomically (a temporary file renamed into place), and a missing or damaged data set raises
+:class:`DatasetUnavailableError` with the command that fixes it.
+
+The torch side (:func:`fashion_mnist_dataset`, :func:`fashion_mnist_loaders`) turns the arrays
+into normalised ``float32`` tensors ``[N, 1, H, W]``; :func:`photo` loads scikit-image's bundled
+photographs for the convolution notebooks.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import tempfile
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import torch
+from torch.utils.data import Dataset
+
+Split = Literal["train", "test"]
+
+CLASS_NAMES: tuple[str, ...] = (
+    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+)
+"""Fashion-MNIST's ten classes; ``CLASS_NAMES[label]`` names a label."""
+
+MEAN, STD = 0.2860, 0.3530
+"""Mean and standard deviation of the training pixels scaled to [0, 1] (used to normalise)."""
+
+OFFICIAL_URL = "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"
+SYSTEM_DIRS: tuple[Path, ...] = (Path("/usr/share/datasets/fashion-mnist"),)
+FIX_HINT = (
+    "Fix: run `make data` (it installs Debian's package with "
+    "`sudo apt-get install dataset-fashion-mnist`), or run the course once with internet access "
+    "so that the official files can be downloaded."
+)
+
+
+class DatasetUnavailableError(RuntimeError):
+    """Fashion-MNIST could not be found, downloaded or verified; the message says how to fix it."""
+
+
+@dataclass(frozen=True)
+class Checksums:
+    """Expected sums per file name: MD5 of the ``.gz`` as published, SHA-256 of the decoded bytes.
+
+    Debian recompressed the ``.gz`` files, so only downloads are checked against ``gz_md5``;
+    every source is checked against ``raw_sha256``. An empty mapping skips that check.
+    """
+
+    gz_md5: dict[str, str] = field(default_factory=dict)
+    raw_sha256: dict[str, str] = field(default_factory=dict)
+
+
+OFFICIAL = Checksums(
+    gz_md5={  # published in the README of github.com/zalandoresearch/fashion-mnist
+        "train-images-idx3-ubyte.gz": "8d4fb7e6c68d591d4c3dfef9ec88bf0d",
+        "train-labels-idx1-ubyte.gz": "25c81989df183df01b3e8a0aad5dffbe",
+        "t10k-images-idx3-ubyte.gz": "bef4ecab320f06d8554ea6380940ec79",
+        "t10k-labels-idx1-ubyte.gz": "bb300cfdad3c16e7a12a480ee83cd310",
+    },
+    raw_sha256={  # of the decompressed IDX files, measured on Debian's copy
+        "train-images-idx3-ubyte.gz": "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888",
+        "train-labels-idx1-ubyte.gz": "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9",
+        "t10k-images-idx3-ubyte.gz": "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b",
+        "t10k-labels-idx1-ubyte.gz": "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34",
+    },
+)
+
+_FILES = {"train": "train", "test": "t10k"}
+
+
+def data_dir() -> Path:
+    """The course's data folder: ``$COURSE_DATA_DIR`` or ``data/`` at the top of the repository."""
+    return Path(os.environ.get("COURSE_DATA_DIR") or Path(__file__).resolve().parents[1] / "data")
+
+
+def _file_names(split: Split) -> tuple[str, str]:
+    if split not in _FILES:
+        raise ValueError(f"split must be 'train' or 'test', not {split!r}")
+    prefix = _FILES[split]
+    return f"{prefix}-images-idx3-ubyte.gz", f"{prefix}-labels-idx1-ubyte.gz"
+
+
+# --------------------------------------------------------------------------- reading IDX files
+
+def parse_idx(raw: bytes, name: str = "IDX data") -> np.ndarray:
+    """Decode the IDX format (LeCun's MNIST format) into a ``uint8`` array.
+
+    Header: two zero bytes, a type byte (``0x08`` = unsigned byte), the number of dimensions
+    ``d``, then ``d`` big-endian 32-bit sizes. Images come out as ``[N, 28, 28]``, labels as ``[N]``.
+    """
+    if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] != 0x08:
+        raise DatasetUnavailableError(f"{name} is not an unsigned-byte IDX file. {FIX_HINT}")
+    ndim = raw[3]
+    shape = tuple(int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
+    body = raw[4 + 4 * ndim:]
+    if len(body) != int(np.prod(shape)):
+        raise DatasetUnavailableError(
+            f"{name} is truncated or damaged: header says {shape}, found {len(body)} bytes. {FIX_HINT}"
+        )
+    return np.frombuffer(body, dtype=np.uint8).reshape(shape)
+
+
+def _decode(gz_bytes: bytes, name: str, sums: Checksums) -> np.ndarray:
+    try:
+        raw = gzip.decompress(gz_bytes)
+    except (OSError, EOFError) as err:
+        raise DatasetUnavailableError(f"{name} is not a valid gzip file ({err}). {FIX_HINT}") from err
+    want = sums.raw_sha256.get(name)
+    if want and hashlib.sha256(raw).hexdigest() != want:
+        raise DatasetUnavailableError(f"{name} does not match its SHA-256 checksum. {FIX_HINT}")
+    return parse_idx(raw, name)
+
+
+def _pair(images: np.ndarray, labels: np.ndarray, where: str) -> tuple[np.ndarray, np.ndarray]:
+    if images.ndim != 3 or labels.ndim != 1 or len(images) != len(labels):
+        raise DatasetUnavailableError(
+            f"{where}: images {images.shape} and labels {labels.shape} do not fit together. {FIX_HINT}"
+        )
+    return np.ascontiguousarray(images), labels.astype(np.int64)
+
+
+# --------------------------------------------------------------------------- the three sources
+
+def _cache_paths(split: Split, cache: Path) -> tuple[Path, Path]:
+    return (cache / f"fashion-mnist-{split}-images.npy", cache / f"fashion-mnist-{split}-labels.npy")
+
+
+def _read_cache(split: Split, cache: Path) -> tuple[np.ndarray, np.ndarray] | None:
+    img_path, lab_path = _cache_paths(split, cache)
+    if not (img_path.exists() and lab_path.exists()):
+        return None
+    try:
+        images = np.load(img_path, allow_pickle=False)
+        labels = np.load(lab_path, allow_pickle=False)
+        return _pair(images, labels, "cache")
+    except (ValueError, OSError, DatasetUnavailableError):
+        return None  # a damaged cache is rebuilt from the sources below
+
+
+def _atomic_save_npy(path: Path, array: np.ndarray) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            np.save(f, array, allow_pickle=False)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _read_system(split: Split, dirs: tuple[Path, ...], sums: Checksums):
+    for folder in dirs:
+        names = _file_names(split)
+        if all((folder / n).exists() for n in names):
+            images, labels = (_decode((folder / n).read_bytes(), n, sums) for n in names)
+            return _pair(images, labels, str(folder))
+    return None
+
+
+def _download(url: str, name: str, sums: Checksums, timeout: float) -> bytes:
+    try:
+        with urllib.request.urlopen(url + name, timeout=timeout) as response:
+            payload = response.read()
+    except (urllib.error.URLError, OSError) as err:
+        raise DatasetUnavailableError(
+            f"Fashion-MNIST is not on this machine and downloading {url + name} failed ({err}). {FIX_HINT}"
+        ) from err
+    want = sums.gz_md5.get(name)
+    if want and hashlib.md5(payload).hexdigest() != want:
+        raise DatasetUnavailableError(
+            f"The download of {name} does not match its published MD5 checksum. {FIX_HINT}"
+        )
+    return payload
+
+
+def load_fashion_mnist(
+    split: Split = "train",
+    *,
+    cache_dir: Path | None = None,
+    system_dirs: tuple[Path, ...] = SYSTEM_DIRS,
+    url: str | None = OFFICIAL_URL,
+    checksums: Checksums = OFFICIAL,
+    timeout: float = 30.0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Load a split of Fashion-MNIST.
+
+    Args:
+        split: ``"train"`` (60,000 images) or ``"test"`` (10,000 images).
+        cache_dir: folder of the fast cache; default ``data/cache``.
+        system_dirs: folders holding the four ``.gz`` files (Debian's package by default).
+        url: where to download the ``.gz`` files from; ``None`` never downloads.
+        checksums: expected sums (the official ones by default).
+
+    Returns:
+        ``images`` uint8 ``[N, 28, 28]`` and ``labels`` int64 ``[N]`` with values 0..9.
+
+    Raises:
+        DatasetUnavailableError: nothing found, download failed, or checksums do not match.
+    """
+    cache = cache_dir or data_dir() / "cache"
+    found = _read_cache(split, cache)
+    if found is not None:
+        return found
+    found = _read_system(split, system_dirs, checksums)
+    if found is None and url:
+        found = _pair(*(_decode(_download(url, n, checksums, timeout), n, checksums)
+                        for n in _file_names(split)), where=url)
+    if found is None:
+        raise DatasetUnavailableError(f"Fashion-MNIST ({split}) was not found. {FIX_HINT}")
+    for path, array in zip(_cache_paths(split, cache), found):
+        _atomic_save_npy(path, array)
+    return found
+
+
+def fashion_mnist_available() -> bool:
+    """True if Fashion-MNIST can be loaded without the network (cache or Debian's package)."""
+    try:
+        load_fashion_mnist("test", url=None)
+        return True
+    except DatasetUnavailableError:
+        return False
+
+
+# --------------------------------------------------------------------------- torch side
+
+class FashionMNIST(Dataset):
+    """Fashion-MNIST as normalised tensors, optionally resized.
+
+    ``dataset.images`` is float32 ``[N, 1, size, size]`` (normalised with :data:`MEAN`, :data:`STD`),
+    ``dataset.labels`` int64 ``[N]``; ``dataset[i]`` is ``(image [1, size, size], label)``.
+    ``limit`` keeps a fixed random subset (the same for a given ``seed``).
+    """
+
+    def __init__(self, split: Split = "train", *, limit: int | None = None, size: int = 28,
+                 seed: int = 0) -> None:
+        images, labels = load_fashion_mnist(split)
+        if limit is not None and limit < len(labels):
+            keep = np.sort(np.random.default_rng(seed).permutation(len(labels))[:limit])
+            images, labels = images[keep], labels[keep]
+        x = torch.from_numpy(images.astype(np.float32) / 255.0).unsqueeze(1)
+        if size != 28:
+            x = torch.nn.functional.interpolate(x, size=(size, size), mode="bilinear", align_corners=False)
+        self.images = (x - MEAN) / STD
+        self.labels = torch.from_numpy(labels)
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def __getitem__(self, i: int) -> tuple[torch.Tensor, torch.Tensor]:
+        return self.images[i], self.labels[i]
+
+
+def random_shift_flip(x: torch.Tensor, pad: int = 2, generator: torch.Generator | None = None) -> torch.Tensor:
+    """Shift each image of ``x [N, C, H, W]`` by up to ``pad`` pixels and mirror about half of them.
+
+    The padding uses the batch's background value (its minimum), as in the ResNet paper's CIFAR
+    recipe (pad 4, random crop back to size, random horizontal flip). Returns ``[N, C, H, W]``.
+    """
+    n, _, h, w = x.shape
+    padded = torch.nn.functional.pad(x, (pad, pad, pad, pad), value=float(x.min()))
+    dy, dx = torch.randint(0, 2 * pad + 1, (2, n), generator=generator)
+    rows = (dy[:, None] + torch.arange(h))[:, None, :, None]          # [N, 1, H, 1]
+    cols = (dx[:, None] + torch.arange(w))[:, None, None, :]          # [N, 1, 1, W]
+    batch = torch.arange(n)[:, None, None, None]
+    chans = torch.arange(x.shape[1])[None, :, None, None]
+    out = padded[batch, chans, rows, cols]
+    flip = torch.rand(n, generator=generator) < 0.5
+    out[flip] = out[flip].flip(-1)
+    return out
+
+
+class BatchLoader:
+    """Mini-batches straight from in-memory tensors: a fast, readable stand-in for ``DataLoader``.
+
+    Iterating yields ``(images [B, C, H, W], labels [B])``. With ``shuffle=True`` the order is
+    drawn from a seeded generator, so a run repeats exactly; ``augment=True`` applies
+    :func:`random_shift_flip` to each batch.
+    """
+
+    def __init__(self, images: torch.Tensor, labels: torch.Tensor, batch_size: int = 128, *,
+                 shuffle: bool = False, augment: bool = False, seed: int = 0) -> None:
+        if len(images) != len(labels):
+            raise ValueError(f"{len(images)} images but {len(labels)} labels")
+        self.images, self.labels = images, labels
+        self.batch_size, self.shuffle, self.augment = batch_size, shuffle, augment
+        self.generator = torch.Generator().manual_seed(seed)
+
+    @property
+    def dataset(self) -> torch.utils.data.TensorDataset:
+        """The underlying images and labels (``len(loader.dataset)`` counts the images)."""
+        return torch.utils.data.TensorDataset(self.images, self.labels)
+
+    def __len__(self) -> int:
+        return (len(self.labels) + self.batch_size - 1) // self.batch_size
+
+    def __iter__(self):
+        n = len(self.labels)
+        order = torch.randperm(n, generator=self.generator) if self.shuffle else torch.arange(n)
+        for start in range(0, n, self.batch_size):
+            index = order[start: start + self.batch_size]
+            x = self.images[index]
+            if self.augment:
+                x = random_shift_flip(x, generator=self.generator)
+            yield x, self.labels[index]
+
+
+def fashion_mnist_dataset(split: Split = "train", **kwargs) -> FashionMNIST:
+    """Shorthand for :class:`FashionMNIST` (same keyword arguments)."""
+    return FashionMNIST(split, **kwargs)
+
+
+def fashion_mnist_loaders(
+    batch_size: int = 128,
+    *,
+    train_limit: int | None = None,
+    test_limit: int | None = None,
+    size: int = 28,
+    augment: bool = False,
+    seed: int = 0,
+) -> tuple[BatchLoader, BatchLoader]:
+    """Training loader (shuffled, optionally augmented) and test loader for Fashion-MNIST.
+
+    ``train_limit`` / ``test_limit`` take a fixed random subset (the same for a given ``seed``);
+    that is how the small profiles keep training cells fast.
+    """
+    train = FashionMNIST("train", limit=train_limit, size=size, seed=seed)
+    test = FashionMNIST("test", limit=test_limit, size=size, seed=seed)
+    return (BatchLoader(train.images, train.labels, batch_size, shuffle=True, augment=augment, seed=seed),
+            BatchLoader(test.images, test.labels, max(batch_size, 512)))
+
+
+# --------------------------------------------------------------------------- real photographs
+
+PHOTOS: tuple[str, ...] = ("astronaut", "coffee", "chelsea", "camera", "rocket", "brick", "coins")
+"""Names of scikit-image's bundled photographs that :func:`photo` loads offline."""
+
+
+def photo(name: str = "chelsea", *, gray: bool = False, size: int | None = None) -> np.ndarray:
+    """A real photograph from scikit-image as ``float32`` in [0, 1].
+
+    Returns ``[H, W, 3]`` (RGB) or ``[H, W]`` with ``gray=True``; ``size`` rescales the shorter
+    side to that many pixels. Grey photos (``camera``, ``brick``, ``coins``) come back as RGB
+    with three equal channels unless ``gray=True``.
+    """
+    import skimage.color
+    import skimage.data
+    import skimage.transform
+
+    if name not in PHOTOS:
+        raise ValueError(f"unknown photo {name!r}; choose one of {', '.join(PHOTOS)}")
+    image = getattr(skimage.data, name)().astype(np.float32) / 255.0
+    if size is not None:
+        scale = size / min(image.shape[:2])
+        image = skimage.transform.rescale(image, scale, channel_axis=2 if image.ndim == 3 else None,
+                                          anti_aliasing=True).astype(np.float32)
+    if gray:
+        return skimage.color.rgb2gray(image).astype(np.float32) if image.ndim == 3 else image
+    return np.repeat(image[..., None], 3, axis=2) if image.ndim == 2 else image
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m course_utils.data [--offline]``: make sure Fashion-MNIST is there; print a summary."""
+    import argparse
+    import time
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--offline", action="store_true", help="never download")
+    args = parser.parse_args(argv)
+    try:
+        for split in ("train", "test"):
+            start = time.perf_counter()
+            images, labels = load_fashion_mnist(split, url=None if args.offline else OFFICIAL_URL)
+            print(f"Fashion-MNIST {split}: {len(labels):,} images {images.shape[1:]} "
+                  f"({time.perf_counter() - start:.2f} s)")
+    except DatasetUnavailableError as err:
+        print(f"error: {err}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

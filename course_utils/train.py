@@ -1,0 +1,198 @@
+"""A small training engine: :func:`fit` trains, :func:`evaluate` measures.
+
+It is the loop every notebook would otherwise write again, and nothing more::
+
+    for epoch in range(epochs):
+        for x, y in train_loader:            # forward, loss, backward, step
+            ...
+        evaluate(model, test_loader)         # loss and error on held-out data
+
+:func:`fit` returns a :class:`History` with one row per epoch (training and test loss and error,
+seconds, images per second). Press Ctrl-C (or the stop button) during training and ``fit`` keeps
+the epochs finished so far, marks the history ``interrupted`` and returns: the kernel stays usable.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+import torch
+from torch import nn
+from tqdm.auto import tqdm
+
+from .runtime import device as default_device
+from .runtime import is_quiet
+
+Batches = Iterable[tuple[torch.Tensor, torch.Tensor]]
+LossFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+
+
+@dataclass
+class History:
+    """Per-epoch record of a training run. Errors are fractions in [0, 1] (error = 1 - accuracy)."""
+
+    rows: list[dict[str, float]] = field(default_factory=list)
+    interrupted: bool = False
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def column(self, key: str) -> list[float]:
+        """One value per epoch, e.g. ``history.column("test_error")``."""
+        return [row[key] for row in self.rows if key in row]
+
+    @property
+    def train_loss(self) -> list[float]:
+        return self.column("train_loss")
+
+    @property
+    def train_error(self) -> list[float]:
+        return self.column("train_error")
+
+    @property
+    def test_loss(self) -> list[float]:
+        return self.column("test_loss")
+
+    @property
+    def test_error(self) -> list[float]:
+        return self.column("test_error")
+
+    def to_dict(self) -> dict[str, list[float]]:
+        """Columns as lists, JSON-ready: ``{"train_loss": [...], "test_error": [...], ...}``."""
+        keys = dict.fromkeys(k for row in self.rows for k in row)
+        return {k: self.column(k) for k in keys}
+
+    @classmethod
+    def from_dict(cls, columns: dict[str, list[float]]) -> "History":
+        """Inverse of :meth:`to_dict`."""
+        n = max((len(v) for v in columns.values()), default=0)
+        return cls([{k: v[i] for k, v in columns.items() if i < len(v)} for i in range(n)])
+
+
+@torch.no_grad()
+def evaluate(model: nn.Module, loader: Batches, *, device: torch.device | None = None,
+             loss_fn: LossFn = nn.functional.cross_entropy) -> dict[str, float]:
+    """Mean loss, error and accuracy of ``model`` over ``loader`` (the model is put in eval mode).
+
+    Returns ``{"loss": float, "error": float, "accuracy": float}``; ``error = 1 - accuracy``.
+    """
+    dev = device or next(model.parameters()).device
+    was_training = model.training
+    model.eval()
+    total_loss, wrong, count = 0.0, 0, 0
+    for x, y in loader:
+        x, y = x.to(dev), y.to(dev)
+        logits = model(x)
+        total_loss += float(loss_fn(logits, y)) * len(y)
+        wrong += int((logits.argmax(1) != y).sum())
+        count += len(y)
+    model.train(was_training)
+    if count == 0:
+        raise ValueError("evaluate() got an empty loader")
+    return {"loss": total_loss / count, "error": wrong / count, "accuracy": 1 - wrong / count}
+
+
+def train_one_epoch(model: nn.Module, loader: Batches, optimizer: torch.optim.Optimizer, *,
+                    device: torch.device, loss_fn: LossFn = nn.functional.cross_entropy,
+                    progress: tqdm | None = None) -> dict[str, float]:
+    """One pass over ``loader`` with gradient steps; returns the running training loss and error.
+
+    The figures are averaged over the batches as they were seen (the model changes during the
+    epoch), which is what the ResNet paper plots as training error.
+    """
+    model.train()
+    total_loss, wrong, count = 0.0, 0, 0
+    for x, y in loader:
+        x, y = x.to(device), y.to(device)
+        logits = model(x)
+        loss = loss_fn(logits, y)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        total_loss += float(loss.detach()) * len(y)
+        wrong += int((logits.argmax(1) != y).sum())
+        count += len(y)
+        if progress is not None:
+            progress.update(1)
+            progress.set_postfix(loss=f"{total_loss / count:.3f}", refresh=False)
+    return {"train_loss": total_loss / count, "train_error": wrong / count, "images": count}
+
+
+def fit(
+    model: nn.Module,
+    train_loader: Batches,
+    test_loader: Batches | None = None,
+    *,
+    epochs: int = 1,
+    optimizer: torch.optim.Optimizer | None = None,
+    lr: float = 0.05,
+    scheduler: torch.optim.lr_scheduler.LRScheduler | None = None,
+    loss_fn: LossFn = nn.functional.cross_entropy,
+    device: torch.device | None = None,
+    progress: bool = True,
+    live_plot: bool = False,
+    label: str = "training",
+) -> History:
+    """Train ``model`` for ``epochs`` passes over ``train_loader``; evaluate after each epoch.
+
+    Args:
+        optimizer: defaults to SGD with momentum 0.9, weight decay 5e-4 and learning rate ``lr``.
+        scheduler: stepped once per epoch (e.g. ``CosineAnnealingLR``), if given.
+        progress: show a ``tqdm`` bar (always silent in CI, see :func:`runtime.is_quiet`).
+        live_plot: redraw the error curves in the notebook after every epoch.
+
+    Returns:
+        A :class:`History`: per epoch ``train_loss``, ``train_error``, ``test_loss``,
+        ``test_error`` (if a test loader is given), ``seconds`` and ``images_per_s``.
+    """
+    dev = device or default_device()
+    model.to(dev)
+    opt = optimizer or torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9, weight_decay=5e-4)
+    history = History()
+    quiet = is_quiet() or not progress
+    steps = epochs * len(train_loader) if hasattr(train_loader, "__len__") else None
+    bar = tqdm(total=steps, desc=label, disable=quiet, unit="batch", leave=False)
+    plot = _LivePlot(label) if live_plot and not is_quiet() else None
+    try:
+        for epoch in range(1, epochs + 1):
+            start = time.perf_counter()
+            row: dict[str, float] = {"epoch": epoch}
+            row.update(train_one_epoch(model, train_loader, opt, device=dev, loss_fn=loss_fn, progress=bar))
+            seconds = time.perf_counter() - start
+            row["seconds"], row["images_per_s"] = seconds, row.pop("images") / seconds
+            if test_loader is not None:
+                scores = evaluate(model, test_loader, device=dev, loss_fn=loss_fn)
+                row["test_loss"], row["test_error"] = scores["loss"], scores["error"]
+            if scheduler is not None:
+                scheduler.step()
+            history.rows.append(row)
+            if plot is not None:
+                plot.update(history)
+    except KeyboardInterrupt:
+        history.interrupted = True
+        print(f"Interrupted: kept {len(history)} finished epoch(s) of {epochs}.")
+    finally:
+        bar.close()
+        model.eval()
+    return history
+
+
+class _LivePlot:
+    """Error curves redrawn in place in a notebook output (used by ``fit(live_plot=True)``)."""
+
+    def __init__(self, title: str) -> None:
+        from IPython.display import display
+
+        self.title = title
+        self.handle = display(display_id=True)
+
+    def update(self, history: History) -> None:
+        import matplotlib.pyplot as plt
+
+        from .viz import plot_history
+
+        fig = plot_history({self.title: history})
+        self.handle.update(fig)
+        plt.close(fig)
