@@ -2,6 +2,9 @@
 # Every target sets up what it needs first and is fast when that is already done.
 
 SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
+# pip on some machines warns about every missing local index entry: keep the log readable.
+PIPQUIET := 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -33,9 +36,9 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@echo "Installing the pinned environment into $(VENV) (torch first: the local CPU wheel)..."
-	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -r requirements.lock
-	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(PY) -m pip install --quiet torch==2.13.0 $(PIPQUIET)
+	$(PY) -m pip install --quiet -r requirements.lock $(PIPQUIET)
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e . $(PIPQUIET)
 	@touch $@
 
 data: setup
