@@ -20,7 +20,7 @@ PYTEST_WORKERS ?= 2
 CELL_TIMEOUT ?= 90
 EXTRA_TESTS :=
 
-.PHONY: help setup data lab test test-code test-clean bench results lock clean
+.PHONY: help setup data lab test test-code test-clean strip bench results lock clean
 help:
 	@echo "make lab      set up (once) and open the course in JupyterLab"
 	@echo "make test     set up (once) and run every test: unit tests and all notebooks (CI profile)"

@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import http.client
 import os
 import tempfile
 import urllib.error
 import urllib.request
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -110,6 +112,8 @@ def parse_idx(raw: bytes, name: str = "IDX data") -> np.ndarray:
     if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] != 0x08:
         raise DatasetUnavailableError(f"{name} is not an unsigned-byte IDX file. {FIX_HINT}")
     ndim = raw[3]
+    if len(raw) < 4 + 4 * ndim:
+        raise DatasetUnavailableError(f"{name} is truncated: its header is cut short. {FIX_HINT}")
     shape = tuple(int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
     body = raw[4 + 4 * ndim:]
     if len(body) != int(np.prod(shape)):
@@ -122,7 +126,7 @@ def parse_idx(raw: bytes, name: str = "IDX data") -> np.ndarray:
 def _decode(gz_bytes: bytes, name: str, sums: Checksums) -> np.ndarray:
     try:
         raw = gzip.decompress(gz_bytes)
-    except (OSError, EOFError) as err:
+    except (OSError, EOFError, zlib.error) as err:  # zlib.error: damaged compressed data
         raise DatasetUnavailableError(f"{name} is not a valid gzip file ({err}). {FIX_HINT}") from err
     want = sums.raw_sha256.get(name)
     if want and hashlib.sha256(raw).hexdigest() != want:
@@ -152,7 +156,7 @@ def _read_cache(split: Split, cache: Path) -> tuple[np.ndarray, np.ndarray] | No
         images = np.load(img_path, allow_pickle=False)
         labels = np.load(lab_path, allow_pickle=False)
         return _pair(images, labels, "cache")
-    except (ValueError, OSError, DatasetUnavailableError):
+    except (ValueError, OSError, EOFError, DatasetUnavailableError):  # EOFError: an empty file
         return None  # a damaged cache is rebuilt from the sources below
 
 
@@ -182,7 +186,7 @@ def _download(url: str, name: str, sums: Checksums, timeout: float) -> bytes:
     try:
         with urllib.request.urlopen(url + name, timeout=timeout) as response:
             payload = response.read()
-    except (urllib.error.URLError, OSError) as err:
+    except (urllib.error.URLError, OSError, http.client.HTTPException) as err:  # e.g. IncompleteRead
         raise DatasetUnavailableError(
             f"Fashion-MNIST is not on this machine and downloading {url + name} failed ({err}). {FIX_HINT}"
         ) from err
@@ -218,6 +222,7 @@ def load_fashion_mnist(
     Raises:
         DatasetUnavailableError: nothing found, download failed, or checksums do not match.
     """
+    names = _file_names(split)  # raises ValueError for an unknown split
     cache = cache_dir or data_dir() / "cache"
     found = _read_cache(split, cache)
     if found is not None:
@@ -225,7 +230,7 @@ def load_fashion_mnist(
     found = _read_system(split, system_dirs, checksums)
     if found is None and url:
         found = _pair(*(_decode(_download(url, n, checksums, timeout), n, checksums)
-                        for n in _file_names(split)), where=url)
+                        for n in names), where=url)
     if found is None:
         raise DatasetUnavailableError(f"Fashion-MNIST ({split}) was not found. {FIX_HINT}")
     for path, array in zip(_cache_paths(split, cache), found):

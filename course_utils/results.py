@@ -57,8 +57,9 @@ def results_dir() -> Path:
 
 def result_path(name: str, profile: str) -> Path:
     """Where the result ``name`` made at ``profile`` lives."""
-    if not name.replace("_", "").replace("-", "").isalnum():
-        raise ValueError(f"result names use letters, digits, '-' and '_' only, not {name!r}")
+    for part, value in (("name", name), ("profile", profile)):
+        if not value or not value.replace("_", "").replace("-", "").isalnum():
+            raise ValueError(f"result {part}s use letters, digits, '-' and '_' only, not {value!r}")
     return results_dir() / f"{name}-{profile}.json"
 
 

@@ -77,14 +77,16 @@ def device(prefer: str | None = None) -> torch.device:
 def seed_everything(seed: int = 0, deterministic: bool = True) -> None:
     """Seed Python, NumPy and PyTorch (CPU and GPU) so that a run can be repeated.
 
-    With ``deterministic=True`` PyTorch is asked for deterministic kernels where they exist
-    (cuDNN benchmarking off). Results still differ in the last digits between thread counts and
+    With ``deterministic=True`` and a GPU, PyTorch is asked for deterministic kernels where they
+    exist (cuDNN benchmarking off). Results still differ in the last digits between thread counts and
     devices, so the notebooks compare numbers with tolerances.
     """
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)  # also seeds every CUDA device
-    if deterministic:
+    if deterministic and torch.cuda.is_available():
+        # GPU kernels may pick non-deterministic algorithms; ask for deterministic ones. (CPU
+        # kernels are already repeatable for a fixed thread count, and this switch costs seconds.)
         os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
         torch.backends.cudnn.deterministic = True
         torch.backends.cudnn.benchmark = False

@@ -117,6 +117,8 @@ def train_one_epoch(model: nn.Module, loader: Batches, optimizer: torch.optim.Op
         if progress is not None:
             progress.update(1)
             progress.set_postfix(loss=f"{total_loss / count:.3f}", refresh=False)
+    if count == 0:
+        raise ValueError("train_one_epoch() got an empty loader: it yielded no batches to train on")
     return {"train_loss": total_loss / count, "train_error": wrong / count, "images": count}
 
 
@@ -189,6 +191,8 @@ class _LivePlot:
         self.handle = display(display_id=True)
 
     def update(self, history: History) -> None:
+        if self.handle is None:  # not in a notebook (e.g. a script): nothing to draw into
+            return
         import matplotlib.pyplot as plt
 
         from .viz import plot_history

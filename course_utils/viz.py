@@ -35,6 +35,10 @@ def show_images(images: Sequence[Any] | torch.Tensor | np.ndarray, titles: Seque
     n = len(images)
     if n == 0:
         raise ValueError("show_images() needs at least one image")
+    if ncols < 1:
+        raise ValueError(f"ncols={ncols} columns cannot hold images; use ncols >= 1")
+    if titles is not None and len(titles) < n:
+        raise ValueError(f"{n} images but only {len(titles)} titles; give one title per image")
     ncols = min(ncols, n)
     nrows = math.ceil(n / ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows + (0.4 if suptitle else 0)),
@@ -103,6 +107,8 @@ def plot_history(runs: Mapping[str, Any], metrics: Sequence[str] = ("train_error
 def plot_bars(values: Mapping[str, float], *, ylabel: str = "", title: str | None = None,
               log: bool = False, fmt: str = "{:.3g}") -> Figure:
     """A labelled bar chart, e.g. parameters per model or milliseconds per image."""
+    if len(values) == 0:
+        raise ValueError("plot_bars() needs at least one value to draw")
     fig, ax = plt.subplots(figsize=(max(4, 0.9 * len(values) + 2), 3.2))
     bars = ax.bar(list(values), list(values.values()), color="#4C72B0")
     ax.bar_label(bars, labels=[fmt.format(v) for v in values.values()], fontsize=8)

@@ -17,6 +17,7 @@ solution cell fails the test run.
 
 from __future__ import annotations
 
+import copy
 import html
 import math
 import os
@@ -137,15 +138,16 @@ def check_function(name: str, student: Any, reference: Callable[..., Any], cases
         return _finish(CheckResult(name, "fail", f"pass the function itself, e.g. check({name}) "
                                                  f"without parentheses after {name}; got {_short(student)}"))
     for case in cases:
+        want = reference(*case.args, **case.kwargs)
+        args, kwargs = _fresh_inputs(case)  # a student's in-place change must not alter the case
         try:
-            got = student(*case.args, **case.kwargs)
+            got = student(*args, **kwargs)
         except NotImplementedError:
             return _finish(CheckResult(name, "todo", "not done yet: replace `raise NotImplementedError` "
                                                      "with your code and run the check again"))
         except Exception as err:  # the student's bug, reported instead of a traceback
             return _finish(CheckResult(name, "fail", f"for input {case.describe()} your function raised "
                                                      f"{type(err).__name__}: {err}"))
-        want = reference(*case.args, **case.kwargs)
         reason = same(got, want, rtol=rtol, atol=atol)
         if reason is None:
             continue
@@ -155,9 +157,18 @@ def check_function(name: str, student: Any, reference: Callable[..., Any], cases
     return _finish(CheckResult(name, "pass", f"all {len(cases)} cases correct"))
 
 
+def _fresh_inputs(case: Case) -> tuple[tuple, dict]:
+    """A copy of the case's arguments (the originals if they cannot be copied)."""
+    try:
+        return copy.deepcopy((case.args, case.kwargs))
+    except Exception:
+        return case.args, case.kwargs
+
+
 def _matches(mistake: Mistake, case: Case, got: Any, rtol: float, atol: float) -> bool:
     try:
-        return same(got, mistake.wrong(*case.args, **case.kwargs), rtol=rtol, atol=atol) is None
+        args, kwargs = _fresh_inputs(case)
+        return same(got, mistake.wrong(*args, **kwargs), rtol=rtol, atol=atol) is None
     except Exception:
         return False
 
