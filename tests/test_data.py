@@ -20,7 +20,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from course_utils import data
+from course_utils.data import fashion_mnist as data
 from course_utils.data import (CLASS_NAMES, MEAN, PHOTOS, STD, BatchLoader, Checksums, DatasetUnavailableError,
                                FashionMNIST, fashion_mnist_available, fashion_mnist_dataset, fashion_mnist_loaders,
                                load_fashion_mnist, parse_idx, photo, random_shift_flip)
