@@ -1,0 +1,116 @@
+"""Notebook 11's experiment: R-CNN, Fast R-CNN and Faster R-CNN trained on the same canvases and compared.
+
+Sizes and epochs for each profile live in :func:`settings` (the one place). The notebook calls the
+steps one at a time (data, proposals, the three trainings, the table); :func:`run` chains them for
+``make results`` and stores the three models' weights beside the result (``data/results/``).
+"""
+
+from __future__ import annotations
+
+import time
+
+import torch
+
+from ..data import BatchLoader
+from ..detection.dataset import DetectionSet, make_detection_set
+from ..detection.fast_rcnn import FastRCNN
+from ..detection.faster_rcnn import FasterRCNN
+from ..detection.proposals import proposal_recall, proposals_for
+from ..detection.rcnn import RCNN, rcnn_training_crops
+from ..detection.training import evaluate_map, time_per_image, time_selective_search, train_detector
+from ..results import save_weights
+from ..runtime import by_profile, current_profile, device as default_device
+from ..train import fit
+
+NAME = "rcnn-family"
+"""Result name: ``data/results/rcnn-family-<profile>.json``; weights ``rcnn-family-<model>-<profile>.pt``."""
+
+
+def settings(profile: str | None = None) -> dict[str, float]:
+    """Canvases, epochs, batch size and learning rate of the detectors, and how many canvases are timed."""
+    return by_profile(
+        ci=dict(n_train=96, n_test=48, rcnn_epochs=3, fast_epochs=4, faster_epochs=5, batch_size=4,
+                lr=3e-3, timed_images=8),
+        default=dict(n_train=800, n_test=200, rcnn_epochs=3, fast_epochs=8, faster_epochs=8, batch_size=8,
+                     lr=2e-3, timed_images=30),
+        full=dict(n_train=4000, n_test=500, rcnn_epochs=6, fast_epochs=12, faster_epochs=16, batch_size=8,
+                  lr=2e-3, timed_images=100),
+        profile=profile)
+
+
+def make_data(cfg: dict[str, int]) -> tuple[DetectionSet, DetectionSet]:
+    """Training canvases (Fashion-MNIST train pictures, seed 0) and test canvases (test pictures, seed 1)."""
+    return make_detection_set("train", cfg["n_train"], seed=0), make_detection_set("test", cfg["n_test"], seed=1)
+
+
+def train_rcnn(train: DetectionSet, proposals: list[torch.Tensor], cfg: dict[str, int],
+               device: torch.device, seed: int = 0) -> RCNN:
+    """R-CNN: sample warped crops once, then train the crop classifier with the course's ``fit``."""
+    torch.manual_seed(seed)
+    crops, labels = rcnn_training_crops(train, proposals, seed=seed)
+    model = RCNN(train.num_classes)
+    opt = torch.optim.Adam(model.parameters(), lr=2e-3)
+    fit(model, BatchLoader(crops, labels, 64, shuffle=True, seed=seed), epochs=cfg["rcnn_epochs"],
+        optimizer=opt, device=device, label="R-CNN")
+    return model
+
+
+def train_fast(train: DetectionSet, proposals: list[torch.Tensor], cfg: dict[str, int],
+               device: torch.device, seed: int = 0) -> FastRCNN:
+    """Fast R-CNN on selective-search proposals."""
+    torch.manual_seed(seed)
+    model = FastRCNN(train.num_classes)
+    train_detector(model, train, proposals=proposals, epochs=cfg["fast_epochs"], device=device, seed=seed,
+                   batch_size=cfg["batch_size"], lr=cfg["lr"], label="Fast R-CNN")
+    return model
+
+
+def train_faster(train: DetectionSet, cfg: dict[str, int], device: torch.device, seed: int = 0) -> FasterRCNN:
+    """Faster R-CNN, RPN and head trained together."""
+    torch.manual_seed(seed)
+    model = FasterRCNN(train.num_classes)
+    train_detector(model, train, epochs=cfg["faster_epochs"], device=device, seed=seed,
+                   batch_size=cfg["batch_size"], lr=cfg["lr"], label="Faster R-CNN")
+    return model
+
+
+def compare(models: dict[str, torch.nn.Module], test: DetectionSet, cfg: dict[str, int],
+            device: torch.device) -> dict[str, dict[str, float]]:
+    """The papers' table: mAP@0.5, CPU milliseconds per image (proposals + network), proposals per image.
+
+    Selective search runs once per test canvas; R-CNN and Fast R-CNN use the same boxes, so its
+    time is added to both. Timings are medians over ``timed_images`` canvases, on the CPU.
+    """
+    search = time_selective_search(test.images)
+    proposals = search["boxes"]
+    timed = slice(0, cfg["timed_images"])
+    table = {}
+    for name, model in models.items():
+        external = not isinstance(model, FasterRCNN)
+        result = evaluate_map(model, test, proposals if external else None, device=device)
+        net_ms = time_per_image(model, test.images[timed], proposals[timed] if external else None)
+        count = search["proposals"] if external else \
+            sum(len(p) for p in model.propose(test.images[timed].to(device))) / len(test.images[timed])
+        table[name] = {"map": result["map"], "ap": result["ap"], "proposal_ms": search["ms"] if external else 0.0,
+                       "network_ms": net_ms, "total_ms": net_ms + (search["ms"] if external else 0.0),
+                       "proposals": count,
+                       "recall": proposal_recall(proposals if external else
+                                                 model.propose(test.images.to(device)), test.boxes)}
+    return table
+
+
+def run(profile: str | None = None, device: torch.device | None = None) -> dict:
+    """Everything, for ``make results``: data, proposals, three trainings, the table; saves weights."""
+    prof = profile or current_profile()
+    cfg, dev = settings(prof), device or default_device()
+    train, test = make_data(cfg)
+    start = time.perf_counter()
+    train_props = proposals_for(train.images)
+    models = {"R-CNN": train_rcnn(train, train_props, cfg, dev),
+              "Fast R-CNN": train_fast(train, train_props, cfg, dev),
+              "Faster R-CNN": train_faster(train, cfg, dev)}
+    seconds = time.perf_counter() - start
+    for key, model in zip(("rcnn", "fast", "faster"), models.values()):
+        save_weights(model, f"{NAME}-{key}", prof)
+    return {"settings": cfg, "train_seconds": seconds, "class_names": list(train.class_names),
+            "table": compare(models, test, cfg, dev)}
