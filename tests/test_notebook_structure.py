@@ -96,3 +96,9 @@ def test_exercises_have_hidden_solutions_and_checkers(path: Path):
 def test_claims_are_asserted(path: Path):
     source = "\n".join(text(c) for c in code_cells(load(path)))
     assert source.count("assert ") >= 2, "claims are measurements with asserts"
+
+
+@pytest.mark.parametrize("path", PATHS, ids=[p.name for p in PATHS])
+def test_notebook_names_its_kernel(path: Path):
+    # Without a kernelspec JupyterLab and RISE ask which kernel to start every time.
+    assert load(path)["metadata"].get("kernelspec", {}).get("name") == "python3"

@@ -2,6 +2,7 @@
 from dataclasses import replace
 
 import pytest
+import torch
 
 from course_utils.data import fashion_mnist_available
 from course_utils.experiments import REGISTRY
@@ -27,3 +28,21 @@ def test_train_tiny_run_learns_something():
     model, history = train(tiny, progress=False)
     assert len(history) == 2 and not model.training
     assert history.train_loss[1] < history.train_loss[0] < 2.5  # the loss falls from about ln 10
+
+
+def test_load_shipped_builds_the_stored_recipe(tmp_path, monkeypatch):
+    from dataclasses import asdict
+
+    from course_utils.experiments.resnet_fmnist import NAME, Recipe, build, load_shipped
+    from course_utils.results import save_result, save_weights
+
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
+    with pytest.raises(FileNotFoundError, match="make results"):
+        load_shipped("default")
+    stored = Recipe(depth=8, epochs=1, width=4)  # not what recipe("default") says today
+    model = build(stored)
+    save_result(NAME, {"recipe": asdict(stored)}, seconds=1.0, profile="default")
+    save_weights(model, NAME, "default")
+    loaded = load_shipped("default")
+    assert not loaded.training
+    assert all(torch.equal(a, b) for a, b in zip(model.state_dict().values(), loaded.state_dict().values()))
