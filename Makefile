@@ -70,7 +70,7 @@ strip: setup
 	$(VENV)/bin/nbstripout notebooks/*.ipynb
 
 bench: data
-	@for f in benchmarks/bench_*.py; do $(PY) $$f || exit 1; done
+	@for f in benchmarks/bench_*.py; do COURSE_QUIET=1 $(PY) $$f || exit 1; done
 
 # Full-scale results shipped with the course; `make results EXPERIMENTS="degradation"` for one.
 EXPERIMENTS ?=
