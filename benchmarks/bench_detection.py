@@ -11,6 +11,7 @@ import statistics
 import time
 from typing import Callable
 
+import timing  # benchmarks/timing.py
 import torch
 
 from course_utils.detection import (RCNN, FastRCNN, FasterRCNN, make_detection_set, nms, roi_pool,
@@ -18,14 +19,8 @@ from course_utils.detection import (RCNN, FastRCNN, FasterRCNN, make_detection_s
 
 
 def median_ms(fn: Callable[[], object], repeats: int = 7) -> float:
-    """Median CPU time of ``fn()`` in milliseconds (after one warm-up call)."""
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.process_time()
-        fn()
-        times.append(time.process_time() - start)
-    return 1000 * statistics.median(times)
+    """CPU time (``time.process_time``) in ms: stable while other jobs share the machine."""
+    return timing.median_ms(fn, repeats, clock=time.process_time)
 
 
 def main() -> int:

@@ -7,25 +7,11 @@ on the current machine and thread count (printed), so compare them only with eac
 
 from __future__ import annotations
 
-import statistics
-import time
-from typing import Callable
-
 import torch
 import torch.nn.functional as F
+from timing import median_ms  # benchmarks/timing.py
 
 from course_utils.ops import avg_pool2d, conv2d_fast, conv2d_naive, max_pool2d
-
-
-def median_ms(fn: Callable[[], torch.Tensor], repeats: int = 7) -> float:
-    """Median wall time of ``fn()`` in milliseconds (after one warm-up call)."""
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return 1000 * statistics.median(times)
 
 
 def main() -> int:
