@@ -7,6 +7,7 @@ One concept per module, read by students:
 ``data``               Fashion-MNIST (cache / Debian / verified download), loaders, real photos
 ``train``              ``fit`` and ``evaluate``: the training engine, with a per-epoch ``History``
 ``results``            experiment results with provenance: ``save_result``, ``load_result``, ``cached``
+``files``              atomic writes (``atomic_write``) for caches, results and weights
 ``viz``                image grids, feature maps, training curves
 ``widgets``            interactive explorers (``Explorer``) that also draw statically in CI
 ``checks``             exercise checkers: a tick or a specific hint, never a traceback

@@ -17,11 +17,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-import os
 import platform
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +28,7 @@ from typing import Any, Callable
 import torch
 
 from .data import data_dir
+from .files import atomic_write
 from .runtime import current_profile, device
 
 
@@ -92,19 +91,6 @@ def provenance(seconds: float, profile: str, command: str | None = None) -> dict
     }
 
 
-def _atomic_write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".part")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def save_result(name: str, data: dict[str, Any], *, seconds: float, profile: str | None = None,
                 command: str | None = None) -> Path:
     """Write ``data`` (JSON-serialisable) with its provenance; returns the file's path."""
@@ -112,7 +98,8 @@ def save_result(name: str, data: dict[str, Any], *, seconds: float, profile: str
     record = {"name": name, "profile": prof, "data": data,
               "provenance": provenance(seconds, prof, command)}
     path = result_path(name, prof)
-    _atomic_write_text(path, json.dumps(record, indent=1, sort_keys=True))
+    with atomic_write(path) as f:
+        f.write(json.dumps(record, indent=1, sort_keys=True).encode("utf-8"))
     return path
 
 
@@ -160,16 +147,8 @@ def weights_path(name: str, profile: str | None = None) -> Path:
 def save_weights(model: torch.nn.Module, name: str, profile: str | None = None) -> Path:
     """Save ``model.state_dict()`` atomically; returns the path."""
     path = weights_path(name, profile)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".part")
-    os.close(fd)
-    try:
-        torch.save({k: v.detach().cpu() for k, v in model.state_dict().items()}, tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_write(path) as f:
+        torch.save({k: v.detach().cpu() for k, v in model.state_dict().items()}, f)
     return path
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -159,7 +160,7 @@ def test_failed_write_leaves_no_part_file(monkeypatch, tmp_path):
     def broken_replace(src, dst):
         raise OSError("disk full")
 
-    monkeypatch.setattr(results.os, "replace", broken_replace)
+    monkeypatch.setattr(os, "replace", broken_replace)  # the atomic rename in course_utils.files
     with pytest.raises(OSError, match="disk full"):
         save_result("demo", {"a": 1}, seconds=1)
     with pytest.raises(OSError, match="disk full"):

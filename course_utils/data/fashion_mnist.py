@@ -19,7 +19,6 @@ import gzip
 import hashlib
 import http.client
 import os
-import tempfile
 import urllib.error
 import urllib.request
 import zlib
@@ -28,6 +27,8 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
+
+from ..files import atomic_write
 
 Split = Literal["train", "test"]
 
@@ -154,19 +155,6 @@ def _read_cache(split: Split, cache: Path) -> tuple[np.ndarray, np.ndarray] | No
         return None  # a damaged cache is rebuilt from the sources below
 
 
-def _atomic_save_npy(path: Path, array: np.ndarray) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.save(f, array, allow_pickle=False)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _read_system(split: Split, dirs: tuple[Path, ...], sums: Checksums):
     for folder in dirs:
         names = _file_names(split)
@@ -228,7 +216,8 @@ def load_fashion_mnist(
     if found is None:
         raise DatasetUnavailableError(f"Fashion-MNIST ({split}) was not found. {FIX_HINT}")
     for path, array in zip(_cache_paths(split, cache), found):
-        _atomic_save_npy(path, array)
+        with atomic_write(path) as f:
+            np.save(f, array, allow_pickle=False)
     return found
 
 
