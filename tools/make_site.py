@@ -11,7 +11,6 @@ script or style from the network. The site is ``<out>/_build/html/index.html``.
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import subprocess
 import sys
@@ -21,7 +20,7 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
-from slides import external_assets  # noqa: E402  (one definition of "loads from the network")
+from slides import external_assets, parse_args  # noqa: E402  (shared with the deck builder)
 
 SITE_FILES = ROOT / "tools" / "site"
 
@@ -75,11 +74,7 @@ def check_offline(html_dir: Path) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("notebooks", nargs="+", type=Path, help="executed notebooks")
-    parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--node-modules", type=Path, required=True)
-    args = parser.parse_args(argv)
+    args = parse_args(argv, __doc__.splitlines()[0])
     src = args.out / "src"
     try:
         prepare(args.notebooks, args.node_modules, src)

@@ -133,12 +133,17 @@ def write_index(decks: list[Path], out: Path) -> Path:
     return page
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def parse_args(argv: list[str] | None, description: str) -> argparse.Namespace:
+    """The command line of both build scripts (decks and site): executed notebooks, --out, --node-modules."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("notebooks", nargs="+", type=Path, help="executed notebooks")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--node-modules", type=Path, required=True)
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv, __doc__.splitlines()[0])
     args.out.mkdir(parents=True, exist_ok=True)
     copy_vendor(args.node_modules, args.out)
     exporter = make_exporter()
