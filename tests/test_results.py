@@ -96,14 +96,21 @@ def test_cached_runs_once_then_loads():
         calls.append(1)
         return {"value": len(calls)}
 
-    first = cached("exp", run)
-    second = cached("exp", run)
+    first = cached("exp", run, profile="default")
+    second = cached("exp", run, profile="default")
     assert len(calls) == 1
     assert first.data == second.data == {"value": 1}
     assert PROVENANCE_KEYS <= set(second.provenance)
-    third = cached("exp", run, retrain=True)
+    third = cached("exp", run, retrain=True, profile="default")
     assert len(calls) == 2 and third.data == {"value": 2}
-    assert load_result("exp").data == {"value": 2}  # the retrained result replaced the stored one
+    assert load_result("exp", "default").data == {"value": 2}  # the retrain replaced the stored one
+
+
+def test_cached_always_runs_at_the_ci_profile():
+    calls = []
+    cached("exp", lambda: calls.append(1) or {"a": len(calls)})
+    again = cached("exp", lambda: calls.append(1) or {"a": len(calls)})
+    assert len(calls) == 2 and again.data == {"a": 2} and load_result("exp").data == {"a": 2}
 
 
 def test_cached_without_saving():

@@ -6,6 +6,8 @@
   :class:`~course_utils.ops.BatchNorm2d`) before the ReLU, after it, or not at all;
 * :func:`train_steps`: a few SGD steps recording the loss and per-layer activation statistics
   (the "drift" that Ioffe & Szegedy, ICML 2015, call internal covariate shift);
+* :func:`lr_sweep`: the largest learning rate the network tolerates without and with batch norm
+  (Ioffe & Szegedy, section 3.3: batch norm "enables higher learning rates");
 * :class:`NoisyBatchNorm2d`: batch norm followed by random per-channel scale and shift, drawn
   afresh at every training step: internal covariate shift put back on purpose (Santurkar et al.,
   "How Does Batch Normalization Help Optimization?", NeurIPS 2018, section 2.1).
@@ -22,9 +24,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ..data import BatchLoader, fashion_mnist_dataset
 from ..ops import BatchNorm2d
 from ..probes import activation_stats
-from ..runtime import by_profile
+from ..runtime import by_profile, device, seed_everything
 
 INITS = ("xavier", "he")
 
@@ -176,3 +179,38 @@ def train_steps(model: nn.Module, batches, lr: float, steps: int, *,
         loss.backward()
         opt.step()
     return record
+
+
+def late_over_early(loss: list[float], steps: int) -> float | None:
+    """Mean loss of the last 10 steps / mean of the first 10; ``None`` if the run diverged."""
+    if len(loss) < steps or not all(map(math.isfinite, loss)):
+        return None
+    return sum(loss[-10:]) / sum(loss[:10])
+
+
+def lr_sweep(profile: str | None = None, tolerance: float = 0.9) -> dict:
+    """Train :func:`conv_net` without and with batch norm (before the ReLU) at a range of rates.
+
+    A learning rate is *tolerated* if the loss stays finite and the mean over the last 10 steps
+    is at most ``tolerance`` times the mean over the first 10. Every run starts from seed 0 and
+    sees the same batches (128 images of the profile's training subset). Returns
+    ``{"lrs": [...], "steps": n, "ratio": {"no BN": [late/early or None (diverged) per rate],
+    "BN before ReLU": [...]}, "tolerated": {"no BN": largest tolerated rate or 0.0, ...}}``.
+    """
+    s = settings_for(profile)
+    lrs = by_profile(ci=(0.01, 0.03, 0.1, 0.3, 1.0), default=(0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0),
+                     full=(0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0), profile=profile)
+    steps = by_profile(ci=30, default=60, full=200, profile=profile)
+    train = fashion_mnist_dataset("train", limit=s.train_images, size=s.size)
+    batches = list(BatchLoader(train.images, train.labels, 128, shuffle=True))
+    out: dict = {"lrs": list(lrs), "steps": steps, "ratio": {}, "tolerated": {}}
+    for name, bn in (("no BN", None), ("BN before ReLU", "before")):
+        ratios = []
+        for lr in lrs:
+            seed_everything(0)
+            net = conv_net(s.depth, s.width, bn=bn).to(device())
+            ratios.append(late_over_early(train_steps(net, batches, lr, steps)["loss"], steps))
+        out["ratio"][name] = ratios
+        out["tolerated"][name] = max([lr for lr, r in zip(lrs, ratios) if r is not None and r <= tolerance],
+                                     default=0.0)
+    return out

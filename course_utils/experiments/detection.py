@@ -75,13 +75,18 @@ def train_faster(train: DetectionSet, cfg: dict[str, int], device: torch.device,
 
 
 def compare(models: dict[str, torch.nn.Module], test: DetectionSet, cfg: dict[str, int],
-            device: torch.device) -> dict[str, dict[str, float]]:
+            device: torch.device, search: dict | None = None) -> dict[str, dict[str, float]]:
     """The papers' table: mAP@0.5, CPU milliseconds per image (proposals + network), proposals per image.
 
-    Selective search runs once per test canvas; R-CNN and Fast R-CNN use the same boxes, so its
-    time is added to both. Timings are medians over ``timed_images`` canvases, on the CPU.
+    Selective search runs once per test canvas (or pass its timed run, ``search`` from
+    :func:`~course_utils.detection.training.time_selective_search` on ``test.images``); R-CNN and
+    Fast R-CNN use the same boxes, so its time is added to both. Timings are medians over
+    ``timed_images`` canvases, on the CPU.
     """
-    search = time_selective_search(test.images)
+    if search is None:
+        search = time_selective_search(test.images)
+    elif len(search["boxes"]) != len(test.images):
+        raise ValueError(f"search has boxes for {len(search['boxes'])} canvases, the test set {len(test.images)}")
     proposals = search["boxes"]
     timed = slice(0, cfg["timed_images"])
     table = {}

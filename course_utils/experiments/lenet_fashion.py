@@ -12,8 +12,12 @@ import torch
 
 from ..data import fashion_mnist_loaders
 from ..models.lenet import LeNet5, lenet5
+from ..results import save_weights
 from ..runtime import by_profile, current_profile, device as default_device
 from ..train import History, fit
+
+NAME = "lenet-fashion"
+"""Result and weights: ``data/results/lenet-fashion-<profile>.json`` and ``.pt``."""
 
 
 def lenet_settings(profile: str | None = None) -> dict:
@@ -42,7 +46,13 @@ def train_lenet(profile: str | None = None, device: torch.device | None = None,
 
 
 def run(profile: str) -> dict:
-    """``make results`` entry: the per-epoch history and final test accuracy (JSON-ready)."""
-    _model, history = train_lenet(profile)
+    """``make results`` entry: train a seed-0 LeNet-5, store its weights; history and accuracy.
+
+    The weights go to ``data/results/lenet-fashion-<profile>.pt`` so that notebook 03 can show
+    the trained kernels and feature maps without training (``load_weights(lenet5(), NAME)``).
+    """
+    torch.manual_seed(0)
+    model, history = train_lenet(profile)
+    save_weights(model, NAME, profile)
     return {"settings": lenet_settings(profile), "history": history.to_dict(),
             "test_accuracy": 1 - history.test_error[-1]}

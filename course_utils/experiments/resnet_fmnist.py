@@ -7,8 +7,8 @@ shifts and mirror images as augmentation.
 
 ``resnet_fmnist(profile)`` is the registered experiment ``resnet-fmnist``: it trains the
 profile's :func:`recipe`, stores the weights as ``data/results/resnet-fmnist-<profile>.pt`` and
-returns the curves. Notebook 09 loads the shipped ``default`` result and trains
-:func:`live_recipe` (a smaller network) in front of the student. :func:`train` is reused by the
+returns the curves. Notebook 09 loads the shipped ``default`` result and shows
+:func:`live_recipe` (a smaller network, experiment ``resnet-live``), which a student can retrain. :func:`train` is reused by the
 block-deletion experiment (plain and residual networks trained the same way).
 """
 
@@ -87,6 +87,14 @@ def resnet_fmnist(profile: str) -> dict:
     r = recipe(profile)
     model, history = train(r)
     save_weights(model, NAME, profile)
+    return {"recipe": asdict(r), "history": history.to_dict(),
+            "test_accuracy": 1 - history.test_error[-1]}
+
+
+def resnet_live(profile: str) -> dict:
+    """Registered experiment ``resnet-live``: the small :func:`live_recipe` run of notebook 09."""
+    r = live_recipe(profile)
+    _model, history = train(r, label=f"ResNet-{r.depth}")
     return {"recipe": asdict(r), "history": history.to_dict(),
             "test_accuracy": 1 - history.test_error[-1]}
 

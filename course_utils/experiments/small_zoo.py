@@ -13,6 +13,7 @@ from ..data import fashion_mnist_loaders, random_shift_flip
 from ..models.alexnet import small_alexnet
 from ..models.googlenet import small_googlenet
 from ..models.vgg import small_vgg
+from ..results import save_weights
 from ..runtime import by_profile, device, seed_everything
 from ..train import History, evaluate, fit
 
@@ -43,12 +44,17 @@ def train_small(model: nn.Module, profile: str | None = None, *, lr: float = 2e-
 
 
 def small_zoo(name: str, profile: str | None = None) -> dict:
-    """Train the small model ``name`` (``alexnet``, ``vgg``, ``googlenet``); JSON-ready summary."""
+    """Train the small model ``name`` (``alexnet``, ``vgg``, ``googlenet``); JSON-ready summary.
+
+    The trained weights are stored as ``data/results/small-<name>-<profile>.pt`` (the result's
+    name in the experiment registry), so a notebook can show what the network learned.
+    """
     if name not in FACTORIES:
         raise ValueError(f"unknown small model {name!r}; choose one of {sorted(FACTORIES)}")
     seed_everything(0)
     model = FACTORIES[name]()
     history = train_small(model, profile, label=f"small {name}")
+    save_weights(model, f"small-{name}", profile)
     return {"history": history.to_dict(), "test_error": history.test_error[-1],
             "params": sum(p.numel() for p in model.parameters()), **zoo_sizes(profile)}
 
