@@ -74,34 +74,61 @@ def train_faster(train: DetectionSet, cfg: dict[str, int], device: torch.device,
     return model
 
 
-def compare(models: dict[str, torch.nn.Module], test: DetectionSet, cfg: dict[str, int],
-            device: torch.device, search: dict | None = None) -> dict[str, dict[str, float]]:
-    """The papers' table: mAP@0.5, CPU milliseconds per image (proposals + network), proposals per image.
-
-    Selective search runs once per test canvas (or pass its timed run, ``search`` from
-    :func:`~course_utils.detection.training.time_selective_search` on ``test.images``); R-CNN and
-    Fast R-CNN use the same boxes, so its time is added to both. Timings are medians over
-    ``timed_images`` canvases, on the CPU.
-    """
+def _search(test: DetectionSet, search: dict | None) -> dict:
+    """The timed selective-search run on ``test.images`` (made here unless given)."""
     if search is None:
-        search = time_selective_search(test.images)
-    elif len(search["boxes"]) != len(test.images):
+        return time_selective_search(test.images)
+    if len(search["boxes"]) != len(test.images):
         raise ValueError(f"search has boxes for {len(search['boxes'])} canvases, the test set {len(test.images)}")
-    proposals = search["boxes"]
-    timed = slice(0, cfg["timed_images"])
-    table = {}
+    return search
+
+
+def accuracy(models: dict[str, torch.nn.Module], test: DetectionSet, device: torch.device,
+             search: dict | None = None) -> dict[str, dict[str, object]]:
+    """mAP@0.5 (and AP per class) on every test canvas, and the recall of each model's proposals.
+
+    R-CNN and Fast R-CNN use selective search's boxes (``search``, from
+    :func:`~course_utils.detection.training.time_selective_search`; made here if not given);
+    Faster R-CNN its own.
+    """
+    search = _search(test, search)
+    rows = {}
     for name, model in models.items():
         external = not isinstance(model, FasterRCNN)
-        result = evaluate_map(model, test, proposals if external else None, device=device)
-        net_ms = time_per_image(model, test.images[timed], proposals[timed] if external else None)
+        proposals = search["boxes"] if external else None
+        result = evaluate_map(model, test, proposals, device=device)
+        boxes = proposals if external else model.propose(test.images.to(device))
+        rows[name] = {"map": result["map"], "ap": result["ap"], "recall": proposal_recall(boxes, test.boxes)}
+    return rows
+
+
+def speed(models: dict[str, torch.nn.Module], test: DetectionSet, cfg: dict[str, int],
+          device: torch.device, search: dict | None = None) -> dict[str, dict[str, float]]:
+    """CPU milliseconds per image (proposal step + network) and proposals per image.
+
+    Medians over the first ``timed_images`` test canvases, one at a time, on the CPU. R-CNN and
+    Fast R-CNN use the same selective-search boxes, so its time (``search["ms"]``) is added to both.
+    """
+    search = _search(test, search)
+    timed = slice(0, cfg["timed_images"])
+    rows = {}
+    for name, model in models.items():
+        external = not isinstance(model, FasterRCNN)
+        net_ms = time_per_image(model, test.images[timed], search["boxes"][timed] if external else None)
         count = search["proposals"] if external else \
             sum(len(p) for p in model.propose(test.images[timed].to(device))) / len(test.images[timed])
-        table[name] = {"map": result["map"], "ap": result["ap"], "proposal_ms": search["ms"] if external else 0.0,
-                       "network_ms": net_ms, "total_ms": net_ms + (search["ms"] if external else 0.0),
-                       "proposals": count,
-                       "recall": proposal_recall(proposals if external else
-                                                 model.propose(test.images.to(device)), test.boxes)}
-    return table
+        proposal_ms = search["ms"] if external else 0.0
+        rows[name] = {"proposal_ms": proposal_ms, "network_ms": net_ms, "total_ms": net_ms + proposal_ms,
+                      "proposals": count}
+    return rows
+
+
+def compare(models: dict[str, torch.nn.Module], test: DetectionSet, cfg: dict[str, int],
+            device: torch.device, search: dict | None = None) -> dict[str, dict[str, object]]:
+    """The papers' table: :func:`accuracy` and :func:`speed` of each model, one row per model."""
+    search = _search(test, search)
+    acc, fast = accuracy(models, test, device, search), speed(models, test, cfg, device, search)
+    return {name: {**acc[name], **fast[name]} for name in models}
 
 
 def run(profile: str | None = None, device: torch.device | None = None) -> dict:
