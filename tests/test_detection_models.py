@@ -96,3 +96,12 @@ def test_timing_helpers(tiny):
     assert ss["ms"] > 0 and len(ss["boxes"]) == 2
     assert time_per_image(FastRCNN(data.num_classes), data.images[:2], props[:2], repeats=1) > 0
     assert time_per_image(FasterRCNN(data.num_classes), data.images[:2], repeats=1) > 0
+
+
+def test_compare_refuses_proposals_of_another_test_set():
+    from course_utils.experiments import detection as experiment
+
+    test = make_detection_set("test", 3, seed=1)
+    wrong = {"boxes": [torch.zeros(0, 4)] * 2, "ms": 1.0, "proposals": 0.0}
+    with pytest.raises(ValueError, match="2 canvases, the test set 3"):
+        experiment.compare({}, test, experiment.settings("ci"), torch.device("cpu"), search=wrong)

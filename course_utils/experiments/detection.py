@@ -127,8 +127,8 @@ def compare(models: dict[str, torch.nn.Module], test: DetectionSet, cfg: dict[st
             device: torch.device, search: dict | None = None) -> dict[str, dict[str, object]]:
     """The papers' table: :func:`accuracy` and :func:`speed` of each model, one row per model."""
     search = _search(test, search)
-    acc, fast = accuracy(models, test, device, search), speed(models, test, cfg, device, search)
-    return {name: {**acc[name], **fast[name]} for name in models}
+    acc, timing = accuracy(models, test, device, search), speed(models, test, cfg, device, search)
+    return {name: {**acc[name], **timing[name]} for name in models}
 
 
 def run(profile: str | None = None, device: torch.device | None = None) -> dict:

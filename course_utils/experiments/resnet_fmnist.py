@@ -8,8 +8,9 @@ shifts and mirror images as augmentation.
 ``resnet_fmnist(profile)`` is the registered experiment ``resnet-fmnist``: it trains the
 profile's :func:`recipe`, stores the weights as ``data/results/resnet-fmnist-<profile>.pt`` and
 returns the curves. Notebook 09 loads the shipped ``default`` result and shows
-:func:`live_recipe` (a smaller network, experiment ``resnet-live``), which a student can retrain. :func:`train` is reused by the
-block-deletion experiment (plain and residual networks trained the same way).
+:func:`live_recipe` (a smaller network, experiment ``resnet-live``), which a student can retrain.
+:func:`train` is reused by the block-deletion experiment (plain and residual networks trained the
+same way).
 """
 
 from __future__ import annotations
