@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import os
 import random
-from typing import TypeVar
+from contextlib import contextmanager
+from typing import Iterator, TypeVar
 
 import numpy as np
 import torch
@@ -108,3 +109,18 @@ def setup(seed: int = 0, deterministic: bool = True) -> torch.device:
         where += f" - {torch.cuda.get_device_name(dev)}"
     print(f"Profile: {current_profile()} | device: {where} | torch {torch.__version__} | seed {seed}")
     return dev
+
+
+@contextmanager
+def single_thread() -> Iterator[None]:
+    """Run the ``with`` block on one CPU thread, then restore the thread count.
+
+    The notebooks' timing comparisons (loop vs im2col, stride 1 vs 4) use it: on one thread a
+    measurement reflects the work done, not how a busy machine happens to schedule threads.
+    """
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)

@@ -145,3 +145,13 @@ def test_setup_seeds(monkeypatch, capsys):
 
 def test_profiles_constant():
     assert runtime.PROFILES == ("ci", "default", "full")
+
+
+def test_single_thread_restores_the_thread_count():
+    before = torch.get_num_threads()
+    with runtime.single_thread():
+        assert torch.get_num_threads() == 1
+    assert torch.get_num_threads() == before
+    with pytest.raises(RuntimeError), runtime.single_thread():
+        raise RuntimeError("boom")
+    assert torch.get_num_threads() == before
