@@ -3,19 +3,12 @@
 import pytest
 import torch
 
+from answers import stub
 from course_utils.checks import conv as C
 
 
-@pytest.fixture(autouse=True)
-def lenient(monkeypatch):
-    monkeypatch.delenv("COURSE_STRICT_CHECKS", raising=False)
-
-
-def stub(*args, **kwargs):
-    raise NotImplementedError
-
-
 def crash(*args, **kwargs):
+    """A loop that runs off the image, the crash students actually hit here."""
     raise IndexError("index 4 is out of bounds")
 
 

@@ -9,11 +9,6 @@ import torch
 from course_utils.checks import Case, CheckResult, Mistake, check_function, check_value, same
 
 
-@pytest.fixture(autouse=True)
-def _not_strict(monkeypatch):
-    monkeypatch.delenv("COURSE_STRICT_CHECKS", raising=False)
-
-
 def output_size(w, k, s, p):
     return (w + 2 * p - k) // s + 1
 

@@ -4,16 +4,9 @@ import math
 import pytest
 import torch.nn.functional as F
 
+from answers import crash as _crash, stub as _stub
 from course_utils.checks.resnet import (basic_block_reference, check_basic_block, check_bottleneck_macs,
                                         check_most_harmful_block, check_paths_of_length)
-
-
-def _stub(*args):
-    raise NotImplementedError
-
-
-def _crash(*args):
-    raise ZeroDivisionError("oops")
 
 
 def test_basic_block():
