@@ -10,6 +10,7 @@ runs once, and that the per-cell budget and the slowest-cells summary cover both
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -61,7 +62,8 @@ def test_second_run_shares_the_kernel_and_catches_what_a_rerun_breaks(notebooks)
     assert "c_broken::ipynb::Cell 1 FAILED" in log
     assert "c_broken.ipynb::Cell 0 (run 2) SKIPPED" in log                 # its rerun would only repeat that
     assert "2 failed, 11 passed, 3 skipped" in log                         # 8 cells twice, less c's rerun
-    assert "slowest notebook cells (budget 60 s a cell, headroom target 20 s)" in log
+    assert "slowest notebook cells (budget 60 s a cell, headroom target 20 s; CPU: the kernel's)" in log
+    assert re.search(r"\d+\.\d s +\d+\.\d s CPU  b_not_rerunnable.ipynb::Cell 0 \(run 2\)", log)
     assert "0 of 13 cells over 20 s" in log
 
 
