@@ -11,11 +11,10 @@ this order and stops at the first hit:
 Whatever the source, the decoded bytes are checked against SHA-256 sums, and a missing or damaged
 data set raises :class:`DatasetUnavailableError` with the command that fixes it.
 
-The cache is checked too: each ``.npy`` has its SHA-256 digest beside it (``<name>.npy.sha256``, the
-format of ``sha256sum``), written atomically with it and verified on every load (about 0.03 s for
-the 47 MB of training images). A cache that does not match is rebuilt from the sources, with one
-line saying so. A cache folder that cannot be written (a class's shared, read-only data folder on
-a JupyterHub) is read if it verifies; otherwise the sources are read each time, without an error.
+The cache (:mod:`.cache`) keeps each array with its SHA-256 digest beside it and checks it on every
+load: a cache that does not match is rebuilt from the sources, with one line saying so. A cache
+folder that cannot be written (a class's shared, read-only data folder on a JupyterHub) is read if
+it verifies; otherwise the sources are read at each load, with one line and no error.
 """
 
 from __future__ import annotations
@@ -24,7 +23,6 @@ import errno
 import gzip
 import hashlib
 import http.client
-import io
 import os
 import urllib.error
 import urllib.request
@@ -35,7 +33,7 @@ from typing import Literal
 
 import numpy as np
 
-from ..files import atomic_write
+from .cache import CacheMismatch, digest_path, load_verified, save_verified
 
 Split = Literal["train", "test"]
 
@@ -150,35 +148,13 @@ def _cache_paths(split: Split, cache: Path) -> tuple[Path, Path]:
     return (cache / f"fashion-mnist-{split}-images.npy", cache / f"fashion-mnist-{split}-labels.npy")
 
 
-def _digest_path(path: Path) -> Path:
-    """Where the SHA-256 digest of a cached file lives: ``x.npy`` -> ``x.npy.sha256``."""
-    return path.with_name(path.name + ".sha256")
-
-
-class CacheMismatch(Exception):
-    """A cached file is missing, damaged or does not match its digest (the cache is then rebuilt)."""
-
-
-def _load_verified(path: Path) -> np.ndarray:
-    """Read one cached array after checking its bytes against the digest stored beside it."""
-    if not path.exists():
-        raise CacheMismatch(f"{path.name} is missing")
-    if not _digest_path(path).exists():
-        raise CacheMismatch(f"{path.name} has no digest ({_digest_path(path).name}) beside it")
-    raw = path.read_bytes()
-    stored = _digest_path(path).read_text(errors="replace").split()
-    if not stored or hashlib.sha256(raw).hexdigest() != stored[0]:
-        raise CacheMismatch(f"{path.name} does not match its SHA-256 digest")
-    return np.load(io.BytesIO(raw), allow_pickle=False)
-
-
 def _read_cache(split: Split, cache: Path) -> tuple[np.ndarray, np.ndarray] | None:
     """The cached split if it verifies; ``None`` if there is none yet or it is damaged (said in one line)."""
     paths = _cache_paths(split, cache)
-    if not any(p.exists() or _digest_path(p).exists() for p in paths):
+    if not any(p.exists() or digest_path(p).exists() for p in paths):
         return None  # nothing cached yet: the first load builds it, quietly
     try:
-        images, labels = (_load_verified(p) for p in paths)
+        images, labels = (load_verified(p) for p in paths)
         return _pair(images, labels, "cache")
     except (CacheMismatch, ValueError, OSError, EOFError, DatasetUnavailableError) as err:
         print(f"Fashion-MNIST's cache in {cache} is damaged ({err}): loading from the sources and rebuilding it.")
@@ -190,29 +166,12 @@ _READ_ONLY: set[Path] = set()
 
 
 def _write_cache(split: Split, cache: Path, arrays: tuple[np.ndarray, np.ndarray]) -> None:
-    """Save both arrays of a split with their digests, each file atomically.
-
-    If a write fails (a read-only folder, a full disk), the split's cache files are removed, so no
-    array is left without its digest, and one line says that the sources are read instead.
-    """
+    """Cache a split; if that fails (a read-only folder, a full disk), say so in one line and go on."""
     if cache in _READ_ONLY:
         return
-    paths = _cache_paths(split, cache)
     try:
-        for path, array in zip(paths, arrays):
-            buffer = io.BytesIO()
-            np.save(buffer, array, allow_pickle=False)
-            raw = buffer.getvalue()
-            with atomic_write(path) as f:
-                f.write(raw)
-            with atomic_write(_digest_path(path)) as f:
-                f.write(f"{hashlib.sha256(raw).hexdigest()}  {path.name}\n".encode())
+        save_verified(dict(zip(_cache_paths(split, cache), arrays)))
     except OSError as err:
-        for leftover in (*paths, *map(_digest_path, paths)):
-            try:
-                leftover.unlink(missing_ok=True)
-            except OSError:
-                pass  # a read-only folder keeps what it had; the next load checks it again
         if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
             _READ_ONLY.add(cache)
         print(f"Fashion-MNIST cannot be cached in {cache} ({err.strerror or err}): "
