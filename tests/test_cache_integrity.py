@@ -147,7 +147,7 @@ def test_damage_is_said_in_one_line_and_repaired(cache, sources, fault, capsys, 
     damage(cache, fault)
     load(sources, cache)
     said = lines(capsys)
-    assert said == [f"Fashion-MNIST's cache in {cache} is damaged ({MESSAGES[fault]}): "
+    assert said == [f"Fashion-MNIST's cache in {cache} failed its check ({MESSAGES[fault]}): "
                     "loading from the sources and rebuilding it."]
     assert files_in(cache) == complete_cache()  # rebuilt whole, no .part left
     monkeypatch.setattr(data, "_read_system", lambda *a: pytest.fail("the repaired cache should be used"))
@@ -160,7 +160,7 @@ def test_damage_without_sources_names_the_fix(cache, sources, capsys):
     shutil.rmtree(sources[0])
     with pytest.raises(DatasetUnavailableError, match="make data"):
         load(sources, cache)
-    assert lines(capsys) == [f"Fashion-MNIST's cache in {cache} is damaged ({IMAGES} does not match its "
+    assert lines(capsys) == [f"Fashion-MNIST's cache in {cache} failed its check ({IMAGES} does not match its "
                              "SHA-256 digest): loading from the sources and rebuilding it."]
 
 
@@ -198,7 +198,7 @@ def test_read_only_folder_with_a_damaged_cache(cache, sources, capsys):
     with read_only(cache):
         load(sources, cache)
     said = lines(capsys)
-    assert len(said) == 2 and "is damaged" in said[0] and "cannot be cached" in said[1]
+    assert len(said) == 2 and "failed its check" in said[0] and "cannot be cached" in said[1]
     assert (cache / IMAGES).read_bytes() == damaged and files_in(cache) == complete_cache()  # left as it was
 
 

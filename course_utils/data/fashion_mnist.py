@@ -149,7 +149,7 @@ def _cache_paths(split: Split, cache: Path) -> tuple[Path, Path]:
 
 
 def _read_cache(split: Split, cache: Path) -> tuple[np.ndarray, np.ndarray] | None:
-    """The cached split if it verifies; ``None`` if there is none yet or it is damaged (said in one line)."""
+    """The cached split if it verifies; ``None`` if there is none yet or it fails its check (said in one line)."""
     paths = _cache_paths(split, cache)
     if not any(p.exists() or digest_path(p).exists() for p in paths):
         return None  # nothing cached yet: the first load builds it, quietly
@@ -157,7 +157,7 @@ def _read_cache(split: Split, cache: Path) -> tuple[np.ndarray, np.ndarray] | No
         images, labels = (load_verified(p) for p in paths)
         return _pair(images, labels, "cache")
     except (CacheMismatch, ValueError, OSError, EOFError, DatasetUnavailableError) as err:
-        print(f"Fashion-MNIST's cache in {cache} is damaged ({err}): loading from the sources and rebuilding it.")
+        print(f"Fashion-MNIST's cache in {cache} failed its check ({err}): loading from the sources and rebuilding it.")
         return None
 
 
