@@ -7,7 +7,7 @@ from typing import Any, Callable
 
 import torch
 
-from ..models.cifar_resnet import BasicBlock
+from ..models.resnet import BasicBlock
 from .core import Case, CheckResult, Mistake, check_function, check_value
 
 
