@@ -1,4 +1,4 @@
-"""Benchmark: the degradation experiment's CI budget and batch norm's speed (notebooks 07-08).
+"""Benchmark: the degradation experiment's CI budget and batch norm's speed (notebooks 08-09).
 
 Run with ``make bench`` (or ``python benchmarks/bench_degradation.py``). Prints figures. Targets:
 the ``ci`` settings of the degradation experiment in at most 75 s on the course's 2-core machine (wall and CPU time

@@ -1,4 +1,4 @@
-"""Tests for the deletion and residual probes and the block-deletion experiment (notebook 10)."""
+"""Tests for the deletion and residual probes and the block-deletion experiment (notebook 11)."""
 import pytest
 import torch
 from torch import nn

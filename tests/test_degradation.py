@@ -1,4 +1,4 @@
-"""Tests for the degradation experiment (notebook 08), with tiny settings: seconds."""
+"""Tests for the degradation experiment (notebook 09), with tiny settings: seconds."""
 import json
 from dataclasses import replace
 

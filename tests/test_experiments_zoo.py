@@ -1,4 +1,4 @@
-"""Tests for the experiments of notebooks 04-06 (relu-vs-tanh, dropout, aux-gradient, the small
+"""Tests for the experiments of notebooks 05-07 (relu-vs-tanh, dropout, aux-gradient, the small
 networks): fast parts only."""
 import pytest
 import torch

@@ -1,4 +1,4 @@
-"""Tests for the deep plain networks and initialisations of notebooks 07-08 (models.plain,
+"""Tests for the deep plain networks and initialisations of notebooks 08-09 (models.plain,
 models.init), batch norm with noise (ops.batchnorm) and the drift probe (probes.drift)."""
 import math
 

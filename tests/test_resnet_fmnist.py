@@ -1,4 +1,4 @@
-"""Tests for the resnet-fmnist and resnet-live experiments (notebook 09)."""
+"""Tests for the resnet-fmnist and resnet-live experiments (notebook 10)."""
 from dataclasses import replace
 
 import pytest

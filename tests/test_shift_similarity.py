@@ -1,4 +1,4 @@
-"""How much a shift changes a representation (notebooks 01 and 03; course_utils.probes.shift)."""
+"""How much a shift changes a representation (notebooks 01 and 04; course_utils.probes.shift)."""
 
 import pytest
 import torch

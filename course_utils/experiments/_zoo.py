@@ -1,5 +1,5 @@
 """What the small-network experiments share (not an experiment itself): how the zoo's small 28x28
-networks are trained on Fashion-MNIST (``small-vgg``, notebook 05; ``small-googlenet``, notebook 06).
+networks are trained on Fashion-MNIST (``small-vgg``, notebook 06; ``small-googlenet``, notebook 07).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""GoogLeNet's auxiliary classifier: how much gradient does it add to an early layer? (notebook 06)
+"""GoogLeNet's auxiliary classifier: how much gradient does it add to an early layer? (notebook 07)
 
 Szegedy et al., "Going Deeper with Convolutions", CVPR 2015, section 5: side classifiers after
 Inception 4a and 4d add 0.3 × their loss during training, "to increase the gradient signal that

@@ -2,7 +2,7 @@
 
 Veit et al. read a residual network as an ensemble of many paths of different lengths: removing
 one block removes only the paths through it, so the error rises a little. A plain network has a
-single path, so removing any of its layers should break it. Notebook 10 measures both with
+single path, so removing any of its layers should break it. Notebook 11 measures both with
 :mod:`course_utils.probes.deletion`. A plain and a residual network are trained the same way
 (:func:`~course_utils.experiments.resnet_fmnist.train`, differing only in ``plain``); both are kept.
 """

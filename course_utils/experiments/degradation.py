@@ -1,7 +1,7 @@
 """The degradation experiment: plain nets get worse with depth, residual nets do not.
 
 He, Zhang, Ren & Sun, "Deep Residual Learning for Image Recognition", CVPR 2016, Figure 6 and
-section 4.2; notebook 08. Plain and residual networks of two or more depths
+section 4.2; notebook 09. Plain and residual networks of two or more depths
 (:func:`~course_utils.models.cifar_resnet`) are trained the same way on Fashion-MNIST (1 channel):
 SGD with momentum 0.9, learning rate 0.1 divided by 10 at 50 % and 75 % of training, weight
 decay 1e-4, the same seed and the same batches for every network. Per epoch we record the

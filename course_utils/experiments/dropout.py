@@ -1,4 +1,4 @@
-"""Dropout against over-fitting (AlexNet, Krizhevsky et al. 2012, section 4.2; notebook 04).
+"""Dropout against over-fitting (AlexNet, Krizhevsky et al. 2012, section 4.2; notebook 05).
 
 ``small_alexnet`` is trained on a SMALL training set with dropout 0 and ``p``, from the same seed
 on the same batches. Per run: the training error (eval mode, on the training images), the test

@@ -1,9 +1,9 @@
-"""Train LeNet-5 on Fashion-MNIST with the course's engine (notebook 03).
+"""Train LeNet-5 on Fashion-MNIST with the course's engine (notebook 04).
 
 ``ci`` trains on a 4,000-image subset for a few seconds (an honest lower bound is asserted),
 ``default`` on all 60,000 images for a few epochs (about a minute on one laptop core), ``full``
 for longer. SGD with momentum and a cosine learning-rate schedule, the engine's defaults otherwise.
-The trained network is kept (``replay("lenet-fashion").models["lenet"]``), so notebook 03 can show
+The trained network is kept (``replay("lenet-fashion").models["lenet"]``), so notebook 04 can show
 its kernels and feature maps without training.
 """
 

@@ -1,4 +1,4 @@
-"""The largest learning rate a plain CNN tolerates, without and with batch norm (notebook 07).
+"""The largest learning rate a plain CNN tolerates, without and with batch norm (notebook 08).
 
 Ioffe & Szegedy, "Batch Normalization: Accelerating Deep Network Training by Reducing Internal
 Covariate Shift", ICML 2015, section 3.3: batch norm "enables higher learning rates". The network

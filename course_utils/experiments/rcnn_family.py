@@ -1,4 +1,4 @@
-"""Notebook 11's experiment: R-CNN, Fast R-CNN and Faster R-CNN trained on the same canvases and compared.
+"""Notebook 12's experiment: R-CNN, Fast R-CNN and Faster R-CNN trained on the same canvases and compared.
 
 Sizes and epochs for each profile live in :data:`SETTINGS` (the one place). The notebook shows the
 steps one at a time (data, proposals, the three trainings, the table); :func:`run` chains them and

@@ -1,4 +1,4 @@
-"""ReLU against tanh: how many steps until the training error first reaches a target (notebook 04).
+"""ReLU against tanh: how many steps until the training error first reaches a target (notebook 05).
 
 AlexNet's paper (Krizhevsky et al., NeurIPS 2012, Figure 1) reports that a 4-layer CNN with ReLUs
 reached 25 % training error on CIFAR-10 six times faster than the same net with tanh. We repeat

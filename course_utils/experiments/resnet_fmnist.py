@@ -1,4 +1,4 @@
-"""A CIFAR-style ResNet trained on Fashion-MNIST (notebooks 09 and 10).
+"""A CIFAR-style ResNet trained on Fashion-MNIST (notebooks 10 and 11).
 
 The network is :func:`~course_utils.models.cifar_resnet` (He et al. 2016, section 4.2) with one
 input channel; the recipe follows the paper's CIFAR recipe in miniature: SGD with momentum 0.9,

@@ -1,4 +1,4 @@
-"""The small ResNet that notebook 09 trains in front of a class (seconds in CI, about a minute on a
+"""The small ResNet that notebook 10 trains in front of a class (seconds in CI, about a minute on a
 laptop), by the same :func:`~course_utils.experiments.resnet_fmnist.train` as the large run."""
 
 from __future__ import annotations

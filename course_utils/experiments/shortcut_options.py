@@ -1,4 +1,4 @@
-"""Shortcut options A, B and C trained the same way (notebook 09).
+"""Shortcut options A, B and C trained the same way (notebook 10).
 
 He et al., "Deep Residual Learning for Image Recognition", CVPR 2016, section 3.3 and Table 3:
 where a stage doubles the channels and halves the map, the shortcut is either (A) the identity,

@@ -1,4 +1,4 @@
-"""A small GoogLeNet (Inception modules, notebook 06) trained on Fashion-MNIST, without its
+"""A small GoogLeNet (Inception modules, notebook 07) trained on Fashion-MNIST, without its
 auxiliary head (the course's ``fit`` expects plain logits); its weights are kept."""
 
 from __future__ import annotations

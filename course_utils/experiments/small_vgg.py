@@ -1,4 +1,4 @@
-"""A small VGG (3x3 stacks, notebook 05) trained on Fashion-MNIST; its weights are kept so the
+"""A small VGG (3x3 stacks, notebook 06) trained on Fashion-MNIST; its weights are kept so the
 notebook can show what its filters respond to."""
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 One residual block vocabulary for every ResNet (``conv1``, ``bn1``, ``conv2``, ``bn2``,
 ``shortcut``): :mod:`.resnet` defines the blocks, :mod:`.cifar_resnet` builds the CIFAR-style
 networks of the paper's section 4.2 from the same :class:`BasicBlock`. :mod:`.plain` holds the
-deep plain networks of notebooks 07-08 and :mod:`.init` the Xavier and He initialisations.
+deep plain networks of notebooks 08-09 and :mod:`.init` the Xavier and He initialisations.
 """
 
 from .alexnet import AlexNet, alexnet, small_alexnet

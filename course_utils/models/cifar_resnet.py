@@ -1,7 +1,7 @@
 """The ResNet paper's small networks for 32x32 images, with and without shortcuts.
 
 He, Zhang, Ren & Sun, "Deep Residual Learning for Image Recognition", CVPR 2016, section 4.2
-(used in notebooks 08-10). A network of depth ``6n + 2`` is:
+(used in notebooks 09-11). A network of depth ``6n + 2`` is:
 
 * a 3x3 convolution (``width`` filters) + batch norm + ReLU;
 * three stages of ``n`` basic blocks each, with ``width``, ``2 width`` and ``4 width`` filters;

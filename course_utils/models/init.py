@@ -1,5 +1,5 @@
 """Weight initialisation by the variance argument: Xavier (Glorot & Bengio, AISTATS 2010) and He
-(He, Zhang, Ren & Sun, "Delving Deep into Rectifiers", ICCV 2015, section 2.2); notebook 07.
+(He, Zhang, Ren & Sun, "Delving Deep into Rectifiers", ICCV 2015, section 2.2); notebook 08.
 
 A layer with ``fan_in`` inputs multiplies the variance of its input by ``fan_in * Var(w)``. Keeping
 that factor at 1 gives Xavier's ``Var(w) = 2 / (fan_in + fan_out)`` (a compromise between the

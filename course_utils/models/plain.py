@@ -1,4 +1,4 @@
-"""Deep plain networks for studying initialisation and batch norm (notebooks 07 and 08).
+"""Deep plain networks for studying initialisation and batch norm (notebooks 08 and 09).
 
 * :func:`relu_mlp` -- ``depth`` fully connected layers with ReLUs (and batch norm, if asked);
 * :func:`conv_net` -- ``depth`` 3x3 convolutions with batch norm before the ReLU (Ioffe & Szegedy,

@@ -2,7 +2,7 @@
 
 He, Zhang, Ren & Sun, "Deep Residual Learning for Image Recognition", CVPR 2016
 (arXiv:1512.03385), Table 1 and section 3-4; He et al., "Identity Mappings in Deep Residual
-Networks", ECCV 2016 (arXiv:1603.05027) for :class:`PreActBlock`. Used in notebooks 09 and 10.
+Networks", ECCV 2016 (arXiv:1603.05027) for :class:`PreActBlock`. Used in notebooks 10 and 11.
 
 A residual block computes ``y = relu(F(x) + shortcut(x))``. ``F`` is two 3x3 convolutions
 (:class:`BasicBlock`, ResNet-18/34) or 1x1 -> 3x3 -> 1x1 (:class:`Bottleneck`, ResNet-50/101/152).
@@ -81,7 +81,7 @@ class BasicBlock(nn.Module):
     ``relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x))``.
 
     x ``[N, in_channels, H, W]`` -> ``[N, channels, H/stride, W/stride]``. ``residual(x)`` returns
-    F(x) alone (notebook 10 measures ||F(x)|| / ||x||). With ``plain=True`` the shortcut is not
+    F(x) alone (notebook 11 measures ||F(x)|| / ||x||). With ``plain=True`` the shortcut is not
     added (the paper's plain baseline, section 4.2: the same layers without ``+ x``).
     """
 
@@ -243,7 +243,7 @@ class ResNet(nn.Module):
 def small_resnet(shortcut: str = "B", width: int = 8, in_channels: int = 1,
                  num_classes: int = 10) -> ResNet:
     """A 10-layer ResNet for 28x28 pictures: one basic block per stage, widths ``width``-``8 width``
-    (notebook 09's shortcut experiment)."""
+    (notebook 10's shortcut experiment)."""
     return ResNet(BasicBlock, [1, 1, 1, 1], num_classes=num_classes, in_channels=in_channels,
                   width=width, shortcut=shortcut, small_input=True)
 

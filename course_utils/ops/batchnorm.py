@@ -1,7 +1,7 @@
 """Batch normalisation written from scratch, with the semantics of ``torch.nn.functional.batch_norm``.
 
 Ioffe & Szegedy, "Batch Normalization: Accelerating Deep Network Training by Reducing Internal
-Covariate Shift", ICML 2015 (Algorithm 1); notebook 07. For every channel ``c``:
+Covariate Shift", ICML 2015 (Algorithm 1); notebook 08. For every channel ``c``:
 
 * training: ``mu_B`` and ``var_B`` are the mean and the (biased) variance of the channel over the
   mini-batch and all positions; ``y = gamma * (x - mu_B) / sqrt(var_B + eps) + beta``; the running

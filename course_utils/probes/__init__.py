@@ -2,10 +2,10 @@
 
 =================  ===========================================================================
 ``network``        gradient norms per layer, activations and their statistics, signal scales
-``drift``          how activations move during a few training steps (notebook 07)
-``shift``          how much a small shift changes a representation (notebooks 01 and 03)
-``residual``       ``||F(x)|| / ||x||`` of every residual block (notebook 10)
-``deletion``       deleting blocks of a trained network at test time (notebook 10)
+``drift``          how activations move during a few training steps (notebook 08)
+``shift``          how much a small shift changes a representation (notebooks 01 and 04)
+``residual``       ``||F(x)|| / ||x||`` of every residual block (notebook 11)
+``deletion``       deleting blocks of a trained network at test time (notebook 11)
 =================  ===========================================================================
 """
 

@@ -1,5 +1,5 @@
 """Delete blocks from a trained network at test time (Veit, Wilber & Belongie, "Residual Networks
-Behave Like Ensembles of Relatively Shallow Networks", NeurIPS 2016); notebook 10.
+Behave Like Ensembles of Relatively Shallow Networks", NeurIPS 2016); notebook 11.
 
 "Deleting" block ``i`` replaces its output by its shortcut: ``x_{i+1} = shortcut(x_i)``, which is
 ``x_i`` itself for blocks that keep the shape and the parameter-free option-A subsampling for the

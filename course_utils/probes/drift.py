@@ -1,5 +1,5 @@
 """How a network's activations move while it trains: the "internal covariate shift" of
-Ioffe & Szegedy (ICML 2015), measured rather than assumed (notebook 07).
+Ioffe & Szegedy (ICML 2015), measured rather than assumed (notebook 08).
 """
 
 from __future__ import annotations

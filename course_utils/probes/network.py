@@ -1,6 +1,6 @@
 """Look inside a network: per-layer gradient norms and activation statistics.
 
-Used by notebooks 07 (initialisation, batch norm) and 08-10 (degradation, residual nets): "do the
+Used by notebooks 08 (initialisation, batch norm) and 09-11 (degradation, residual nets): "do the
 gradients vanish?" and "how do the activations drift?" are measurements, not opinions.
 
 * :func:`gradient_norms` -- ``||dL/dW||`` of every convolution and linear weight, input to output;
@@ -141,7 +141,7 @@ def signal_scales(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> dict[st
     """Per hidden layer: the std of its ReLU output and the norm of its weight's gradient.
 
     Returns ``{"activation_std": [depth values], "gradient_norm": [depth values]}`` (input to
-    output; the classifier's gradient is left out). Notebook 07: Xavier against He initialisation.
+    output; the classifier's gradient is left out). Notebook 08: Xavier against He initialisation.
     """
     stats = activation_stats(model, x, kinds=(nn.ReLU,))
     grads = list(gradient_norms(model, x, y).values())[:-1]

@@ -1,4 +1,4 @@
-"""Figures and an explorer for notebook 08 (the degradation problem).
+"""Figures and an explorer for notebook 09 (the degradation problem).
 
 :func:`figure6` draws results of the ``degradation`` experiment (:mod:`course_utils.experiments.degradation`) in the
 layout of the ResNet paper's Figure 6 (plain nets left, residual nets right; thin lines training

@@ -1,4 +1,4 @@
-"""Explorer for notebook 07: pick depth, initialisation and batch norm; see each layer's activations.
+"""Explorer for notebook 08: pick depth, initialisation and batch norm; see each layer's activations.
 
 A deep ReLU network (:func:`~course_utils.models.plain.relu_mlp`) is built afresh with
 the chosen settings (seed 0) and one batch of real Fashion-MNIST images is pushed through it; the
