@@ -23,7 +23,6 @@ import errno
 import gzip
 import hashlib
 import http.client
-import os
 import urllib.error
 import urllib.request
 import zlib
@@ -33,6 +32,7 @@ from typing import Literal
 
 import numpy as np
 
+from ..paths import data_dir
 from .cache import CacheMismatch, digest_path, load_verified, save_verified
 
 Split = Literal["train", "test"]
@@ -87,11 +87,6 @@ OFFICIAL = Checksums(
 )
 
 _FILES = {"train": "train", "test": "t10k"}
-
-
-def data_dir() -> Path:
-    """The course's data folder: ``$COURSE_DATA_DIR`` or ``data/`` at the top of the repository."""
-    return Path(os.environ.get("COURSE_DATA_DIR") or Path(__file__).resolve().parents[2] / "data")
 
 
 def _file_names(split: Split) -> tuple[str, str]:
