@@ -19,13 +19,15 @@ pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="re
 CPU_OF_SIBLINGS = """
 import os, time
 me, parent = os.getpid(), os.getppid()
-def cpu(pid):  # user + system time in clock ticks
+def cpu(pid):  # user + system seconds
     fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-    return int(fields[11]) + int(fields[12])
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 siblings = [int(p) for p in open(f"/proc/{parent}/task/{parent}/children").read().split() if int(p) != me]
 before = {p: cpu(p) for p in siblings}
-time.sleep(1.5)
-print("cpu seconds:", *[(cpu(p) - before[p]) / os.sysconf("SC_CLK_TCK") for p in siblings])
+deadline = time.monotonic() + 30  # a loaded machine gives the burners less of a core: wait for them
+while min(cpu(p) - before[p] for p in siblings) < 0.3 and time.monotonic() < deadline:
+    time.sleep(0.1)
+print("cpu seconds:", *[cpu(p) - before[p] for p in siblings])
 """
 
 
@@ -55,7 +57,7 @@ def test_burners_load_the_cores_while_the_command_runs():
                           CPU_OF_SIBLINGS], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     used = [float(s) for s in out.stdout.split("cpu seconds:")[1].split("\n")[0].split()]
-    assert len(used) == 2 and all(s > 0.1 for s in used), used  # each burner really computes
+    assert len(used) == 2 and all(s >= 0.3 for s in used), used  # each burner really computes
     assert "burners stopped (2)" in out.stdout
     assert not any(alive(p) for p in burner_pids(out.stdout))
 
