@@ -60,8 +60,8 @@ class RerunCell(IPyNbCell):
         return self.fspath, 0, f"Cell {self.cell_num} (run {self.run})"
 
     def repr_failure(self, excinfo) -> str:
-        return (f"Run All number {self.run} of {self.parent.name} in the same kernel (the first passed): "
-                f"this cell is not safe to run again.\n" + str(super().repr_failure(excinfo)))
+        return (f"Failed in Run All number {self.run} of {self.parent.name}, in the same kernel as the first "
+                f"(which passed):\n" + str(super().repr_failure(excinfo)))
 
 
 @pytest.hookimpl(trylast=True)  # after -k and --deselect have chosen the cells

@@ -57,7 +57,7 @@ def test_second_run_shares_the_kernel_and_catches_what_a_rerun_breaks(notebooks)
     assert "b_not_rerunnable::ipynb::Cell 1 PASSED" in log                # first run: fine
     assert "b_not_rerunnable.ipynb::Cell 1 (run 2) FAILED" in log         # the same kernel, run again
     assert "b_not_rerunnable.ipynb::Cell 2 (run 2) PASSED" in log         # the run goes on, as Run All
-    assert "Run All number 2 of b_not_rerunnable.ipynb in the same kernel" in log
+    assert "Failed in Run All number 2 of b_not_rerunnable.ipynb, in the same kernel as the first" in log
     assert "this cell assumes a fresh kernel (run 2)" in log
     assert "c_broken::ipynb::Cell 1 FAILED" in log
     assert "c_broken.ipynb::Cell 0 (run 2) SKIPPED" in log                 # its rerun would only repeat that
