@@ -18,12 +18,16 @@ endif
 
 LAB_SETTINGS_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
 
-.PHONY: lab-language
-lab-language: $(LAB_SETTINGS_OVERRIDES)   # made first by publish.mk (the course defaults)
+.PHONY: lab-language korean-font
+lab-language: $(LAB_SETTINGS_OVERRIDES) $(if $(filter ko,$(LAB_LANGUAGE)),korean-font)
 	@$(PY) tools/lab_overrides.py deploy/lab-language/$(LAB_LANGUAGE).json $(LAB_SETTINGS_OVERRIDES)
-	@if [ "$(LAB_LANGUAGE)" = ko ] && command -v fc-list >/dev/null && [ -z "$$(fc-list :lang=ko family)" ] \
-	  && command -v apt-get >/dev/null; then echo "Installing Debian's fonts-nanum (Korean glyphs)..."; \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq fonts-nanum >/dev/null 2>&1 || true; fi
 	@echo "JupyterLab language: $(LAB_LANGUAGE) (switch with LANG=ko / LANG=en)"
 
+# Installs Debian's fonts-nanum when no font has Korean glyphs (as `data` installs the data set).
+korean-font:
+	@if ! fc-list :lang=ko family 2>/dev/null | grep -q . && command -v apt-get >/dev/null; then \
+	  echo "Installing Debian's fonts-nanum (Korean glyphs)..."; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq fonts-nanum >/dev/null 2>&1 || true; fi
+
 lab hub: lab-language
+test-browser: korean-font

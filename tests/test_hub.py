@@ -174,3 +174,60 @@ def test_one_student_logs_in_runs_a_cell_and_is_culled():
     assert SUMMARY.match(lines[-1]), lines[-1]
     assert any("idle culler stopped every server" in line for line in lines), run.stdout
     assert "1 cells in" in run.stdout
+
+
+# --------------------------------------------------------------------------- Zero to JupyterHub
+
+def k8s_config() -> dict:
+    return yaml.safe_load((ROOT / "deploy" / "kubernetes" / "config.yaml").read_text(encoding="utf-8"))
+
+
+def to_mb(quantity: str) -> float:
+    """A Kubernetes/KubeSpawner memory quantity ("1G", "512M", "2Gi") in MB (2**20 bytes)."""
+    number, unit = re.fullmatch(r"([\d.]+)\s*([KMGT]i?)?", str(quantity)).groups()
+    powers = {"K": 1e3, "M": 1e6, "G": 1e9, "T": 1e12, "Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40}
+    return float(number) * powers.get(unit or "", 1) / 2**20
+
+
+def lecture_runs() -> list[dict]:
+    runs = json.loads((ROOT / "deploy" / "hub" / "capacity.json").read_text(encoding="utf-8"))["runs"]
+    return [r for r in runs if r["profile"] == "default" and not r["failures"]]
+
+
+def test_kubernetes_memory_and_cpu_cover_the_measured_lecture():
+    single = k8s_config()["singleuser"]
+    runs = lecture_runs()
+    assert runs, "deploy/hub/capacity.json holds no lecture run"
+    peak_rss = max(max(r["peak_rss_mb"]) for r in runs)  # in a pod nothing is shared: RSS counts
+    assert to_mb(single["memory"]["guarantee"]) >= peak_rss
+    assert to_mb(single["memory"]["limit"]) >= 2 * peak_rss  # room for a RETRAIN cell
+    threads = {r["threads"] for r in runs}
+    assert threads == {int(single["extraEnv"]["OMP_NUM_THREADS"])}  # measured as configured
+    assert float(single["cpu"]["limit"]) >= max(threads)
+    assert single["extraEnv"]["COURSE_PROFILE"] == "default"
+    assert k8s_config()["cull"]["enabled"] is True
+
+
+def test_kubernetes_start_hook_runs_as_written(tmp_path):
+    """The postStart command, with the image's paths mapped onto this checkout, prepares a home."""
+    command = k8s_config()["singleuser"]["lifecycleHooks"]["postStart"]["exec"]["command"]
+    shared = course_home.make_shared_data(tmp_path / "data", ROOT / "data" / "results", ROOT / "data" / "cache")
+    mapping = {"/srv/cnn-course/data": str(shared), "/home/jovyan": str(tmp_path / "jovyan"),
+               "/srv/cnn-course": str(ROOT)}
+    argv = []
+    for word in command:
+        for image_path, here in mapping.items():
+            word = word.replace(image_path, here)
+        argv.append(word)
+    assert argv[0] == "python"
+    try:
+        run = subprocess.run([sys.executable, *argv[1:]], capture_output=True, text=True, timeout=120)
+        assert run.returncode == 0, run.stderr
+        home = tmp_path / "jovyan"
+        assert (home / course_home.COURSE_FOLDER / "00_course_map.ipynb").exists()
+        env_dir = k8s_config()["singleuser"]["extraEnv"]["COURSE_DATA_DIR"].replace("/home/jovyan", str(home))
+        assert (Path(env_dir) / "cache").resolve() == shared.resolve() / "cache"
+        assert k8s_config()["singleuser"]["defaultUrl"] == "/lab/tree/cnn-course/00_course_map.ipynb"
+    finally:
+        for path in [shared, *shared.rglob("*")]:
+            path.chmod(0o755)
