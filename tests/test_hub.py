@@ -129,6 +129,7 @@ def test_hub_config_is_loopback_shared_password_and_culled(monkeypatch, tmp_path
     assert c.JupyterHub.hub_bind_url.startswith("http://127.0.0.1:")
     assert c.ConfigurableHTTPProxy.api_url.startswith("http://127.0.0.1:")
     assert c.Spawner.ip == "127.0.0.1"
+    assert "--KernelManager.transport=ipc" in c.Spawner.args  # no TCP port races between kernels
     assert c.JupyterHub.authenticator_class == "shared-password"
     assert c.Authenticator.allowed_users == {"student01", "student02", "student03"}
     assert c.Authenticator.admin_users == {"teacher"}

@@ -401,6 +401,15 @@ def kill_leftovers(students: list[Student]) -> list[int]:
 
 # --------------------------------------------------------------------------- the run
 
+def record(path: Path, figures: dict) -> None:
+    """Add ``figures`` to the capacity file's ``runs``, replacing a run with the same students,
+    notebook, cells, profile and threads (the file INSTRUCTORS.md and the Kubernetes limits use)."""
+    key = ("students", "notebook", "cells", "profile", "threads")
+    data = json.loads(path.read_text()) if path.exists() else {"runs": []}
+    runs = [r for r in data["runs"] if tuple(r.get(k) for k in key) != tuple(figures[k] for k in key)]
+    data["runs"] = sorted(runs + [figures], key=lambda r: (r["notebook"], r["students"]))
+    path.write_text(json.dumps(data, indent=1) + "\n")
+
 def summary(students: list[Student]) -> str:
     starts = [s.server_start for s in students if s.server_start is not None]
     firsts = [s.first_output for s in students if s.first_output is not None]
@@ -427,6 +436,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cell-timeout", type=float, default=300)
     parser.add_argument("--json", type=Path, default=None, help="also write the figures to this file")
     parser.add_argument("--keep", type=Path, default=None, help="copy the hub's log and homes here")
+    parser.add_argument("--record", type=Path, default=None,
+                        help="add the figures of a passing run to this capacity file "
+                             "(deploy/hub/capacity.json), replacing a run of the same size")
     args = parser.parse_args(argv)
     if not 1 <= args.students <= MAX_STUDENTS:
         parser.error(f"--students must be 1..{MAX_STUDENTS} (the run is bounded), not {args.students}")
@@ -522,6 +534,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(figures, indent=1) + "\n")
+    if args.record and not failures:
+        record(args.record, figures)
     if failures:
         print("hub-load FAILED:\n  " + "\n  ".join(failures[:10]), file=sys.stderr)
         print(f"  JupyterHub log (last lines):\n{log_tail}", file=sys.stderr)

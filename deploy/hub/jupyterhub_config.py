@@ -27,7 +27,9 @@
 
 import os
 import secrets
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -95,8 +97,13 @@ c.JupyterHub.spawner_class = "simple"
 c.SimpleLocalProcessSpawner.home_dir_template = str(homes / "{username}")
 c.Spawner.ip = "127.0.0.1"
 c.Spawner.cmd = [str(bin_dir / "jupyterhub-singleuser")]
+# Kernels talk to their server over Unix sockets, not TCP ports: all students share one network
+# namespace here, and with TCP two kernels starting at once can pick the same free port (seen
+# with 16 students: "Address already in use", the kernel dies). Sockets live in a short
+# per-server runtime folder (a socket path must stay under 108 bytes).
+c.Spawner.args = ["--KernelManager.transport=ipc"]
 if hasattr(os, "geteuid") and os.geteuid() == 0:
-    c.Spawner.args = ["--allow-root"]  # servers run as the hub's account (see the note above)
+    c.Spawner.args.append("--allow-root")  # servers run as the hub's account (see the note above)
 c.Spawner.default_url = "/lab/tree/cnn-course/00_course_map.ipynb"
 c.Spawner.start_timeout = 300  # a class logging in at once on a small machine queues for CPU
 c.Spawner.http_timeout = 300
@@ -112,13 +119,24 @@ c.Spawner.environment = {
 
 
 def pre_spawn_hook(spawner) -> None:
-    """Copy the course into the student's home (once) and link the shared data (every start)."""
+    """Copy the course into the student's home (once), link the shared data (every start), and
+    give the server a short private runtime folder for its kernels' sockets."""
     home = Path(spawner.home_dir)
     overlay = prepare_home(home, course, shared_data)
-    spawner.environment = dict(spawner.environment, COURSE_DATA_DIR=str(overlay))
+    spawner.course_runtime = tempfile.mkdtemp(prefix=f"cnn-hub-{spawner.user.name[:12]}-")
+    spawner.environment = dict(spawner.environment, COURSE_DATA_DIR=str(overlay),
+                               JUPYTER_RUNTIME_DIR=spawner.course_runtime)
+
+
+def post_stop_hook(spawner) -> None:
+    """Remove the runtime folder of a stopped server."""
+    runtime = getattr(spawner, "course_runtime", None)
+    if runtime:
+        shutil.rmtree(runtime, ignore_errors=True)
 
 
 c.Spawner.pre_spawn_hook = pre_spawn_hook
+c.Spawner.post_stop_hook = post_stop_hook
 
 # --- idle servers are culled ------------------------------------------------------------------
 cull_timeout = int(setting("HUB_CULL_TIMEOUT", "3600"))
