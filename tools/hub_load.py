@@ -1,7 +1,7 @@
 """A class logs in at once: N simulated students on the course's JupyterHub, measured.
 
     python tools/hub_load.py --students 4                      # what `make hub-load STUDENTS=4` runs
-    python tools/hub_load.py --students 1 --cells 1 --cull 20  # the check in tests/test_hub.py
+    python tools/hub_load.py --students 1 --cells 1 --cull 30  # the check in tests/test_hub.py
 
 It starts its own JupyterHub with ``deploy/hub/jupyterhub_config.py`` (the one ``make hub`` runs)
 on free ports of 127.0.0.1, in a temporary folder: a class list ``student001..N``, a random shared
