@@ -1,4 +1,4 @@
-"""Benchmark: how long the complexity counters take on the ImageNet zoo (notebooks 04-06).
+"""Benchmark: how long the complexity counters take on the ImageNet zoo (notebooks 05-07).
 
 Run with ``make bench`` (or ``python benchmarks/bench_complexity.py``). Prints figures. The
 notebooks count every zoo model on the meta device; the target is that counting any of them

@@ -2,7 +2,7 @@
 
 Figures are medians of CPU milliseconds on the current machine and thread count (printed); compare
 them only with each other. Issue 8's target, R-CNN > Fast R-CNN > Faster R-CNN in time per image,
-is asserted in notebook 11 on trained models; here untrained models show the same ordering of cost.
+is asserted in notebook 12 on trained models; here untrained models show the same ordering of cost.
 """
 
 from __future__ import annotations

@@ -6,7 +6,8 @@ One concept per module, read by students:
 ``runtime``            profiles (``COURSE_PROFILE``), device, seeding: ``setup()``
 ``data``               Fashion-MNIST (cache / Debian / verified download), loaders, real photos
 ``train``              ``fit`` and ``evaluate``: the training engine, with a per-epoch ``History``
-``results``            experiment results with provenance: ``save_result``, ``load_result``, ``cached``
+``paths``              where the data set and the results live (``data_dir``, ``results_dir``)
+``results``            stored results with settings and provenance, and trained weights
 ``files``              atomic writes (``atomic_write``) for caches, results and weights
 ``viz``                image grids, feature maps, training curves
 ``widgets``            interactive explorers (``Explorer``) that also draw statically in CI
@@ -14,7 +15,8 @@ One concept per module, read by students:
 ``ops``                convolution, pooling, batch norm written from scratch
 ``complexity``         parameters and multiply-accumulates (MACs) per layer
 ``models``             the networks of the course, one module per family
-``experiments``        the measured experiments the notebooks replay (``make results``)
+``probes``             measurements on a network: gradients, activations, shifts, deleted blocks
+``experiments``        the measured experiments, one module each, and ``replay``, the lecture switch
 ``detection``          boxes, IoU, NMS, RoI pooling, anchors, AP and the R-CNN family
 =====================  =====================================================================
 """

@@ -1,6 +1,6 @@
 """How big and how costly is a network? Parameters and multiply-accumulates (MACs), per layer.
 
-The papers of notebooks 04–10 report a network's cost as "multiply-adds" or "FLOPs" for ONE
+The papers of notebooks 05–11 report a network's cost as "multiply-adds" or "FLOPs" for ONE
 image: for every output number of a convolution or fully connected layer, one multiply-accumulate
 per weight it sees. We count exactly that:
 

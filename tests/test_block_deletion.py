@@ -1,13 +1,13 @@
-"""Tests for course_utils.experiments.block_deletion and residual_norms (notebook 10)."""
+"""Tests for the deletion and residual probes and the block-deletion experiment (notebook 11)."""
 import pytest
 import torch
 from torch import nn
 
-from course_utils.experiments import REGISTRY
-from course_utils.experiments.block_deletion import (block_deletion, blocks_deleted, deletion_recipe,
-                                                     multi_deletion_errors, single_deletion_errors)
-from course_utils.experiments.residual_norms import residual_ratios
+from course_utils.experiments import experiment
+from course_utils.experiments.block_deletion import SETTINGS, build_models
 from course_utils.models import cifar_resnet, resnet18
+from course_utils.probes import blocks_deleted, multi_deletion_errors, residual_ratios, single_deletion_errors
+from course_utils.train import evaluate
 
 
 def _net(plain=False):
@@ -59,15 +59,21 @@ def test_single_and_multi_deletion_errors():
     model = _net()
     single = single_deletion_errors(model, _loader())
     assert len(single) == 3 and all(0 <= e <= 1 for e in single)
-    multi = multi_deletion_errors(model, _loader(), [0, 1, 3], trials=2)
+    multi = multi_deletion_errors(model, _loader(), [0, 1, 3], trials=4)
     assert set(multi) == {0, 1, 3}
-    assert multi[1] == pytest.approx(sum(single) / 3) or 0 <= multi[1] <= 1
+    assert multi[0] == [evaluate(model, _loader())["error"]]       # nothing deleted: one trial
+    assert len(multi[1]) == 4 and all(e in single for e in multi[1])  # each trial is one single deletion
+    with blocks_deleted(model, [0, 1, 2]):
+        assert multi[3] == [evaluate(model, _loader())["error"]]   # all deleted: one choice
 
 
-def test_block_deletion_is_registered_and_recipes_grow():
-    assert REGISTRY["block-deletion"] is block_deletion
-    assert deletion_recipe("ci").epochs <= deletion_recipe("default").epochs
-    assert deletion_recipe("full").depth >= deletion_recipe("default").depth
+def test_block_deletion_is_registered_and_builds_both_kinds():
+    exp = experiment("block-deletion")
+    assert exp.settings is SETTINGS and SETTINGS["ci"].epochs <= SETTINGS["default"].epochs
+    nets = build_models(SETTINGS["ci"])
+    assert set(nets) == {"plain", "residual"}
+    assert nets["plain"].plain and not nets["residual"].plain
+    assert [n for n, _ in nets["plain"].named_parameters()] == [n for n, _ in nets["residual"].named_parameters()]
 
 
 def test_residual_ratios_are_zero_when_f_is_zero():

@@ -1,4 +1,4 @@
-"""Checkers of notebooks 01-03: right, each common mistake (with its hint), stub, and crash."""
+"""Checkers of notebooks 01-04: right, each common mistake (with its hint), stub, and crash."""
 
 import pytest
 import torch

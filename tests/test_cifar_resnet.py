@@ -4,7 +4,7 @@ import torch
 from torch import nn
 
 from course_utils.models import cifar_resnet
-from course_utils.models.cifar_resnet import BasicBlock, PadShortcut
+from course_utils.models.resnet import BasicBlock, PadShortcut
 
 
 @pytest.mark.parametrize("depth, millions", [(20, 0.27), (32, 0.46), (44, 0.66), (56, 0.85), (110, 1.7)])

@@ -99,9 +99,9 @@ def test_timing_helpers(tiny):
 
 
 def test_compare_refuses_proposals_of_another_test_set():
-    from course_utils.experiments import detection as experiment
+    from course_utils.experiments.rcnn_family import SETTINGS, compare
 
     test = make_detection_set("test", 3, seed=1)
     wrong = {"boxes": [torch.zeros(0, 4)] * 2, "ms": 1.0, "proposals": 0.0}
     with pytest.raises(ValueError, match="2 canvases, the test set 3"):
-        experiment.compare({}, test, experiment.settings("ci"), torch.device("cpu"), search=wrong)
+        compare({}, test, SETTINGS["ci"], torch.device("cpu"), search=wrong)

@@ -1,4 +1,4 @@
-"""Tests for notebook 11's explorers (without a browser) and exercise checkers."""
+"""Tests for notebook 12's explorers (without a browser) and exercise checkers."""
 
 import math
 

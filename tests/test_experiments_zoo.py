@@ -1,11 +1,12 @@
-"""Tests for the experiments of notebooks 04-06 (activations, auxiliary, small_zoo): fast parts only."""
+"""Tests for the experiments of notebooks 05-07 (relu-vs-tanh, dropout, aux-gradient, the small
+networks): fast parts only."""
 import pytest
 import torch
 
-from course_utils.experiments import REGISTRY
-from course_utils.experiments.activations import running_error, steps_to_target
-from course_utils.experiments.auxiliary import stem_gradient_norms
-from course_utils.experiments.small_zoo import small_zoo, zoo_sizes
+from course_utils.experiments import experiment
+from course_utils.experiments._zoo import ZOO_SETTINGS
+from course_utils.experiments.aux_gradient import stem_gradient_norms
+from course_utils.experiments.relu_vs_tanh import running_error, steps_to_target
 from course_utils.models.googlenet import small_googlenet
 
 
@@ -18,25 +19,40 @@ def test_running_error_and_steps():
         running_error(errors, 10)
 
 
-def test_stem_gradient_norms_keys_and_aux_required():
+def test_stem_gradient_norms_add_up_and_need_the_aux_head():
     torch.manual_seed(0)
     x, y = torch.randn(8, 1, 28, 28), torch.randint(0, 10, (8,))
     norms = stem_gradient_norms(small_googlenet(aux=True, batch_norm=False), x, y)
     assert set(norms) == {"main", "with_aux", "aux_only"} and all(v > 0 for v in norms.values())
+    # the gradient of main + 0.3 aux is the sum of the two gradients: the triangle inequality holds
+    assert norms["with_aux"] <= norms["main"] + 0.3 * norms["aux_only"] + 1e-6
     with pytest.raises(ValueError, match="aux=True"):
         stem_gradient_norms(small_googlenet(aux=False), x, y)
 
 
-def test_zoo_sizes_grow_with_profile():
-    ci, default = zoo_sizes("ci"), zoo_sizes("default")
-    assert ci["train"] < default["train"] and ci["epochs"] <= default["epochs"]
+def test_zoo_settings_grow_with_profile():
+    ci, default = ZOO_SETTINGS["ci"], ZOO_SETTINGS["default"]
+    assert ci.train_images < default.train_images and ci.epochs <= default.epochs
 
 
-def test_small_zoo_unknown_name():
-    with pytest.raises(ValueError, match="googlenet"):
-        small_zoo("lenet", "ci")
+@pytest.mark.parametrize("name, model", [("small-vgg", "vgg"), ("small-googlenet", "googlenet")])
+def test_small_networks_keep_their_model(name, model):
+    exp = experiment(name)
+    nets = exp.models(exp.settings_for("ci"))
+    assert list(nets) == [model]
+    assert nets[model](torch.zeros(2, 1, 28, 28)).shape == (2, 10)
 
 
-def test_registered():
-    for name in ("relu-vs-tanh", "dropout-alexnet", "aux-gradient", "small-alexnet", "small-vgg", "small-googlenet"):
-        assert name in REGISTRY
+def test_late_over_early():
+    from course_utils.experiments.lr_sweep import late_over_early
+
+    assert late_over_early([2.0] * 10 + [1.0] * 10, 20) == pytest.approx(0.5)
+    assert late_over_early([2.0] * 10 + [float("nan")], 20) is None   # diverged, stopped early
+    assert late_over_early([2.0] * 19 + [float("inf")], 20) is None
+
+
+def test_shortcut_options_differ_only_in_their_projections():
+    from course_utils.models.resnet import SHORTCUTS, small_resnet
+
+    counts = [sum(p.numel() for p in small_resnet(kind).parameters()) for kind in SHORTCUTS]
+    assert counts[0] < counts[1] < counts[2]

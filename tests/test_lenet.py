@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from course_utils.experiments.lenet_fashion import lenet_settings
+from course_utils.experiments.lenet_fashion import SETTINGS
 from course_utils.models import lenet5
 from course_utils.train import fit
 
@@ -37,6 +37,6 @@ def test_learns_a_tiny_problem():
 
 
 def test_settings_per_profile():
-    assert lenet_settings("ci")["train_limit"] == 4000
-    assert lenet_settings("default")["train_limit"] is None
-    assert lenet_settings("full")["epochs"] > lenet_settings("default")["epochs"] > lenet_settings("ci")["epochs"]
+    assert SETTINGS["ci"].train_images == 4000
+    assert SETTINGS["default"].train_images is None
+    assert SETTINGS["full"].epochs > SETTINGS["default"].epochs > SETTINGS["ci"].epochs

@@ -4,7 +4,7 @@ import torch
 from torch import nn
 
 from course_utils.models import cifar_resnet
-from course_utils.models.cifar_resnet import BasicBlock
+from course_utils.models.resnet import BasicBlock
 from course_utils.probes import activation_stats, activations, gradient_norms
 
 

@@ -191,7 +191,7 @@ def test_judge_explains_what_went_wrong():
 
 
 def test_checker_is_the_cell_that_uses_the_stub():
-    """A measurement cell may sit between the solution and the checker (as in notebook 10)."""
+    """A measurement cell may sit between the solution and the checker (as in notebook 11)."""
     nb = nbformat.v4.new_notebook()
     nb.cells = [cell("code", "answer = ...  # a block number", tags=["exercise"]),
                 cell("code", "answer = 0", tags=["solution"]),
@@ -207,10 +207,10 @@ def test_checker_is_the_cell_that_uses_the_stub():
 # --- site -----------------------------------------------------------------------------------
 
 def test_site_toc_is_in_course_order():
-    names = [Path(f"x/{n}.ipynb") for n in ("02_b", "00_a", "11_z", "10_y")]
+    names = [Path(f"x/{n}.ipynb") for n in ("02_b", "00_a", "12_z", "11_y")]
     toc = make_site.toc(names)
     order = [line.split("notebooks/")[1] for line in toc.splitlines() if "notebooks/" in line]
-    assert order == ["00_a", "02_b", "10_y", "11_z"]
+    assert order == ["00_a", "02_b", "11_y", "12_z"]
     assert "root: intro" in toc
 
 

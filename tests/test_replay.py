@@ -1,119 +1,180 @@
-"""The lecture switch: ``experiments.replay`` and the results it replays (issue: lecture replay).
+"""The experiment layer: one shape for every experiment, and ``replay``, the lecture switch.
 
-Every ``replay("name", ...)`` in a notebook must find a shipped ``default`` result, so that a
-lecture at the default profile replays instead of training; weights a notebook loads must fit.
+Every ``replay("name", ...)`` in a notebook must find a shipped ``default`` result (so that a
+lecture replays instead of training), made with today's settings; weights must fit their models.
 """
 
 from __future__ import annotations
 
 import json
+import pkgutil
 import re
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pytest
+import torch
+from torch import nn
 
 from course_utils import experiments
-from course_utils.experiments import REGISTRY, replay
-from course_utils.experiments.batchnorm import late_over_early
-from course_utils.experiments.shortcuts import OPTIONS, small_resnet
-from course_utils.results import load_result, load_weights, result_path, save_result
+from course_utils.experiments import NAMES, Experiment, Outcome, experiment, replay, stored
+from course_utils.results import load_result, result_path, weights_path
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "data" / "results"
 
 
-def replayed_names() -> dict[str, str]:
-    """``{experiment name: notebook}`` for every ``replay("...")`` call in the notebooks."""
-    found = {}
+def replay_calls() -> dict[str, set[str]]:
+    """``{experiment name: {keys replayed}}`` for every ``replay("...")`` call in the notebooks
+    (``"<profile>"`` for the active profile, else the variant named)."""
+    found: dict[str, set[str]] = {}
     for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
         for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
-            for name in re.findall(r'replay\("([^"]+)"', "".join(cell["source"])):
-                found[name] = path.name
+            source = "".join(cell["source"])
+            for name, variant in re.findall(r'replay\(\s*"([^"]+)"[^)]*?(?:variant="([^"]+)")?[^)]*\)', source):
+                found.setdefault(name, set()).add(variant or "<profile>")
     return found
 
 
-def test_notebooks_replay_heavy_cells():
-    names = replayed_names()
-    assert len(names) >= 10, names   # 03-09 replay their training cells
-    unknown = set(names) - set(REGISTRY)
-    assert not unknown, f"notebooks replay experiments that are not registered: {unknown}"
+def shipped_results() -> list[tuple[str, str]]:
+    """``(name, key)`` of every result shipped in ``data/results`` (not the git-ignored ``ci`` ones)."""
+    out = []
+    for path in sorted(SHIPPED.glob("*.json")):
+        record = json.loads(path.read_text(encoding="utf-8"))
+        if record["profile"] != "ci":
+            out.append((record["name"], record["profile"]))
+    return out
 
 
-@pytest.mark.parametrize("name", sorted(replayed_names()))
-def test_every_replayed_experiment_is_shipped(name):
-    path = SHIPPED / f"{name}-default.json"
-    assert path.exists(), (f"{replayed_names()[name]} replays {name!r} but {path.name} is not shipped; "
-                           f"make it with `make results EXPERIMENTS={name} RESULTS_PROFILE=default`")
-    record = json.loads(path.read_text(encoding="utf-8"))
-    assert record["name"] == name and record["profile"] == "default"
-    assert record["provenance"]["command"].startswith("make results")
+def test_names_equal_the_modules_of_the_package():
+    modules = {m.name for m in pkgutil.iter_modules(experiments.__path__) if not m.name.startswith("_")}
+    assert {n.replace("-", "_") for n in NAMES} == modules
+    for name in NAMES:
+        exp = experiment(name)
+        assert isinstance(exp, Experiment) and exp.name == name
+        assert {"ci", "default", "full"} <= set(exp.settings), name
 
 
-@pytest.mark.parametrize("name, factory", [
-    ("lenet-fashion", "course_utils.models:lenet5"),
-    ("small-vgg", "course_utils.models.vgg:small_vgg"),
-])
-def test_shipped_weights_fit_their_model(name, factory, monkeypatch):
-    import importlib
+def test_notebooks_use_the_one_replay_form():
+    calls = replay_calls()
+    assert len(calls) >= 10, calls
+    assert set(calls) <= set(NAMES), f"notebooks replay unknown experiments: {set(calls) - set(NAMES)}"
+    forms = re.compile(r"\bcached\(|load_result\(|load_weights\(|load_shipped\(|def trained\(")
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            if cell["cell_type"] == "code":
+                assert not forms.search("".join(cell["source"])), (
+                    f"{path.name} loads a stored run another way; use replay(name, retrain=..., variant=...)")
 
-    monkeypatch.setenv("COURSE_DATA_DIR", str(ROOT / "data"))
-    module, attr = factory.split(":")
-    model = getattr(importlib.import_module(module), attr)()
-    assert load_weights(model, name, "default"), f"{name}-default.pt is not shipped"
+
+@pytest.mark.parametrize("name", sorted(replay_calls()))
+def test_every_replayed_experiment_is_shipped_with_its_models(name):
+    exp = experiment(name)
+    for key in replay_calls()[name]:
+        key = "default" if key == "<profile>" else key
+        path = SHIPPED / f"{name}-{key}.json"
+        assert path.exists(), (f"a notebook replays {name!r} but {path.name} is not shipped; make it with "
+                               f"`make results EXPERIMENTS={name} RESULTS_PROFILE={key}`")
+        if exp.models is not None:
+            for model in exp.models(exp.settings_for(key)):
+                assert (SHIPPED / f"{name}-{key}-{model}.pt").exists(), f"{name}-{key}-{model}.pt is not shipped"
+
+
+@pytest.mark.parametrize("name, key", shipped_results())
+def test_shipped_results_were_made_with_todays_settings(name, key):
+    record = json.loads((SHIPPED / f"{name}-{key}.json").read_text(encoding="utf-8"))
+    today = json.loads(json.dumps(asdict(experiment(name).settings_for(key))))
+    assert record["settings"] == today, (
+        f"{name}-{key}.json was made with other settings than experiments/{name.replace('-', '_')}.py "
+        f"has today: make it again (`make results EXPERIMENTS={name} RESULTS_PROFILE={key}`)")
+
+
+@pytest.mark.parametrize("name, key", [(n, k) for n, k in shipped_results() if experiment(n).models])
+def test_shipped_weights_load_into_their_models(name, key, monkeypatch):
+    monkeypatch.setenv("COURSE_PROFILE", key if key in ("default", "full") else "default")
+    result = replay(name, variant=key)
+    assert set(result.models) == set(experiment(name).models(experiment(name).settings_for(key)))
+    assert all(not m.training for m in result.models.values())
+
+
+# ------------------------------------------------------------------ replay's semantics, on a fake
+
+
+@dataclass(frozen=True)
+class FakeSettings:
+    width: int
+    seed: int = 0
+
+
+def fake_run(s: FakeSettings) -> Outcome:
+    CALLS.append(s.width)
+    model = nn.Linear(2, s.width)
+    return Outcome({"calls": len(CALLS), "first_weight": float(model.weight[0, 0].detach())}, {"net": model})
+
+
+CALLS: list[int] = []
+FAKE = Experiment("fake", fake_run, {"ci": FakeSettings(1), "default": FakeSettings(2), "big": FakeSettings(3)},
+                  models=lambda s: {"net": nn.Linear(2, s.width)})
 
 
 @pytest.fixture
-def own_data_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path / "data"))
+def fake(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_RESULTS_DIR", str(tmp_path / "results"))
     monkeypatch.setenv("COURSE_DEVICE", "cpu")
-    return tmp_path / "data"
+    monkeypatch.setenv("COURSE_PROFILE", "default")
+    monkeypatch.setattr(experiments, "experiment", lambda name: FAKE)
+    CALLS.clear()
+    return CALLS
 
 
-@pytest.fixture
-def counting_experiment(monkeypatch):
-    calls: list[str] = []
-
-    def fake(profile: str) -> dict:
-        calls.append(profile)
-        return {"calls": len(calls)}
-
-    monkeypatch.setitem(experiments.REGISTRY, "fake-experiment", fake)
-    return calls
-
-
-def test_replay_loads_a_stored_result_without_running(own_data_dir, counting_experiment):
-    save_result("fake-experiment", {"calls": 0}, seconds=1.0, profile="default", command="make results")
-    result = replay("fake-experiment", profile="default")
-    assert result.data == {"calls": 0} and counting_experiment == []
-    assert result.provenance["command"] == "make results"
+def test_replay_runs_stores_then_loads_with_its_models(fake):
+    first = replay("fake")
+    assert fake == [2] and result_path("fake", "default").exists()
+    assert weights_path("fake", "default", "net").exists()
+    second = replay("fake")
+    assert fake == [2], "a stored result is loaded, not run again"
+    assert second.data == first.data and second.settings == {"width": 2, "seed": 0}
+    assert torch.equal(second.models["net"].weight, first.models["net"].weight)
+    assert not second.models["net"].training
 
 
-def test_replay_runs_and_stores_when_asked_or_missing(own_data_dir, counting_experiment):
-    assert replay("fake-experiment", profile="default").data == {"calls": 1}        # missing: runs
-    assert replay("fake-experiment", profile="default").data == {"calls": 1}        # now stored
-    assert replay("fake-experiment", retrain=True, profile="default").data == {"calls": 2}
-    assert load_result("fake-experiment", "default").data == {"calls": 2}
-    assert counting_experiment == ["default", "default"]
+def test_replay_retrains_when_asked(fake):
+    replay("fake")
+    again = replay("fake", retrain=True)
+    assert fake == [2, 2] and again.data["calls"] == 2
+    assert load_result("fake", "default").data["calls"] == 2    # the new run replaced the stored one
 
 
-def test_replay_always_runs_at_the_ci_profile(own_data_dir, counting_experiment, monkeypatch):
+def test_replay_always_runs_at_the_ci_profile_but_loads_variants(fake, monkeypatch):
     monkeypatch.setenv("COURSE_PROFILE", "ci")
-    replay("fake-experiment")
-    replay("fake-experiment")
-    assert counting_experiment == ["ci", "ci"] and result_path("fake-experiment", "ci").exists()
+    replay("fake")
+    replay("fake")
+    assert fake == [1, 1]
+    assert not stored("fake", "big")
+    replay("fake", variant="big")
+    replay("fake", variant="big")
+    assert fake == [1, 1, 3] and stored("fake", "big")
 
 
-def test_replay_names_the_known_experiments():
+def test_replay_seeds_each_run_the_same_way(fake):
+    a = replay("fake", retrain=True).data["first_weight"]
+    b = replay("fake", retrain=True).data["first_weight"]
+    assert a == b
+
+
+def test_replay_refuses_unknown_names_and_keys(fake, monkeypatch):
+    with pytest.raises(ValueError, match="no settings 'huge'"):
+        replay("fake", variant="huge")
+    monkeypatch.undo()
     with pytest.raises(ValueError, match="lenet-fashion"):
         replay("lenet")
 
 
-def test_late_over_early():
-    assert late_over_early([2.0] * 10 + [1.0] * 10, 20) == pytest.approx(0.5)
-    assert late_over_early([2.0] * 10 + [float("nan")], 20) is None   # diverged, stopped early
-    assert late_over_early([2.0] * 19 + [float("inf")], 20) is None
-
-
-def test_shortcut_options_differ_only_in_their_projections():
-    counts = [sum(p.numel() for p in small_resnet(kind).parameters()) for kind in OPTIONS]
-    assert counts[0] < counts[1] < counts[2]
+def test_a_stale_stored_result_is_refused(fake):
+    replay("fake")
+    path = result_path("fake", "default")
+    record = json.loads(path.read_text(encoding="utf-8"))
+    record["settings"] = {"width": 2, "seed": 0, "depth": 9}   # settings this code no longer has
+    path.write_text(json.dumps(record), encoding="utf-8")
+    with pytest.raises(ValueError, match="made with other settings.*git checkout -- data/results/fake-default.json"):
+        replay("fake")

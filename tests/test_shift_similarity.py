@@ -1,9 +1,9 @@
-"""The shift-similarity experiment of notebooks 01 and 03 (course_utils.experiments.shift_similarity)."""
+"""How much a shift changes a representation (notebooks 01 and 04; course_utils.probes.shift)."""
 
 import pytest
 import torch
 
-from course_utils.experiments.shift_similarity import (conv_pool_features, edge_kernels, flatten_pixels,
+from course_utils.probes.shift import (conv_pool_features, edge_kernels, flatten_pixels,
                                                        shift_images, shift_similarity)
 
 

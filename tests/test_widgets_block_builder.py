@@ -1,4 +1,4 @@
-"""Tests for course_utils.widgets.block_builder (notebook 09), without a browser."""
+"""Tests for course_utils.widgets.block_builder (notebook 10), without a browser."""
 import pytest
 from matplotlib.figure import Figure
 

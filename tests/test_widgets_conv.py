@@ -1,4 +1,4 @@
-"""The explorers of notebooks 01-03, driven without a browser (set controls, read what is drawn)."""
+"""The explorers of notebooks 01-04, driven without a browser (set controls, read what is drawn)."""
 
 import numpy as np
 import pytest

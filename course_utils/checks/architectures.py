@@ -1,4 +1,4 @@
-"""Checkers for the exercises of notebooks 04 (AlexNet), 05 (VGG) and 06 (GoogLeNet)."""
+"""Checkers for the exercises of notebooks 05 (AlexNet), 06 (VGG) and 07 (GoogLeNet)."""
 from __future__ import annotations
 
 from typing import Any, Callable

@@ -1,4 +1,4 @@
-"""Checkers for notebooks 07 (batch norm, initialisation) and 08 (degradation)."""
+"""Checkers for notebooks 08 (batch norm, initialisation) and 09 (degradation)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any, Callable
 
 import torch
 
-from ..models.cifar_resnet import BasicBlock
+from ..models.resnet import BasicBlock
 from .core import Case, CheckResult, Mistake, check_function, check_value
 
 
@@ -58,7 +58,7 @@ def _bn_cases() -> list[Case]:
 
 
 def check_batch_norm_forward(student: Callable[..., Any]) -> CheckResult:
-    """Exercise 7.1: ``bn_forward(x [N, C, H, W], gamma [C], beta [C], eps=1e-5)`` in training mode."""
+    """Exercise 8.1: ``bn_forward(x [N, C, H, W], gamma [C], beta [C], eps=1e-5)`` in training mode."""
     return check_function("bn_forward", student, _bn_reference, _bn_cases(), [
         Mistake(_bn_all_channels, "take the mean and variance of each channel separately: "
                                   "reduce over dimensions (0, 2, 3), not over the whole tensor"),
@@ -78,7 +78,7 @@ def _he_std(fan_in: int) -> float:
 
 
 def check_he_std(student: Callable[[int], float]) -> CheckResult:
-    """Exercise 7.2: ``he_std(fan_in)``, the standard deviation of He-initialised weights."""
+    """Exercise 8.2: ``he_std(fan_in)``, the standard deviation of He-initialised weights."""
     cases = [Case((n,)) for n in (9, 2, 100, 3 * 3 * 64)]
     return check_function("he_std", student, _he_std, cases, [
         Mistake(lambda n: math.sqrt(1.0 / n), "that is LeCun/Xavier's scale for a linear unit: ReLU zeroes "
@@ -131,7 +131,7 @@ def _corner_tap(block: BasicBlock) -> None:
 
 
 def check_identity_block(student: Callable[[BasicBlock], Any]) -> CheckResult:
-    """Exercise 8.2: ``make_identity_(block)`` sets a plain block's weights so that ``block(x) == x``
+    """Exercise 9.2: ``make_identity_(block)`` sets a plain block's weights so that ``block(x) == x``
     for every ``x >= 0`` (the output of a ReLU), batch norm in eval mode with fresh statistics."""
     cases = [Case((c,), label=f"a plain block with {c} channels, x = relu(noise) [2, {c}, 5, 5]")
              for c in (1, 4)]
@@ -150,7 +150,7 @@ def check_identity_block(student: Callable[[BasicBlock], Any]) -> CheckResult:
 # --------------------------------------------------------------------------- 08: predict the curves
 
 def check_worst_network(answer: Any, results: dict[str, dict]) -> CheckResult:
-    """Exercise 8.1: which network ends with the highest *training* error? ``answer`` is its key."""
+    """Exercise 9.1: which network ends with the highest *training* error? ``answer`` is its key."""
     final = {name: run["train_error"][-1] for name, run in results.items()}
     want = max(final, key=final.get)
     hints = [(name, f"{name} ended at {100 * err:.1f} % training error, not the highest; "

@@ -1,4 +1,4 @@
-"""Checkers for the exercises of notebooks 01 (convolution), 02 (stride and padding) and 03 (pooling).
+"""Checkers for the exercises of notebooks 01 (convolution), 02 (stride and padding) and 04 (pooling).
 
 Each encodes the common mistakes as :class:`~course_utils.checks.core.Mistake` s: a flipped kernel,
 a forgotten bias, an ignored stride, an off-by-one output size, average instead of max.

@@ -1,4 +1,4 @@
-"""Checkers for notebook 11's exercises: IoU, NMS, one RoI-pool bin by hand, anchors per feature map."""
+"""Checkers for notebook 12's exercises: IoU, NMS, one RoI-pool bin by hand, anchors per feature map."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from ..detection.nms import nms
 from ..detection.roi import roi_pool
 from .core import Case, CheckResult, Mistake, check_function, check_value
 
-# --------------------------------------------------------------------------- exercise 11.1: IoU
+# --------------------------------------------------------------------------- exercise 12.1: IoU
 
 
 def _iou_reference(a: tuple, b: tuple) -> float:
@@ -48,7 +48,7 @@ IOU_CASES = [
 
 
 def check_iou(student) -> CheckResult:
-    """Exercise 11.1: ``iou(a, b)`` of two boxes given as ``(x1, y1, x2, y2)`` tuples -> float."""
+    """Exercise 12.1: ``iou(a, b)`` of two boxes given as ``(x1, y1, x2, y2)`` tuples -> float."""
     return check_function("iou", student, _iou_reference, IOU_CASES, [
         Mistake(_iou_no_clamp, "when the boxes do not overlap, the intersection's width or height is "
                                "negative: clamp each at 0 before multiplying."),
@@ -59,7 +59,7 @@ def check_iou(student) -> CheckResult:
     ])
 
 
-# --------------------------------------------------------------------------- exercise 11.2: NMS
+# --------------------------------------------------------------------------- exercise 12.2: NMS
 
 
 def _nms_reference(boxes: list, scores: list, threshold: float) -> list[int]:
@@ -99,7 +99,7 @@ NMS_CASES = [
 
 
 def check_nms(student) -> CheckResult:
-    """Exercise 11.2: ``greedy_nms(boxes, scores, threshold)`` -> kept indices, best score first."""
+    """Exercise 12.2: ``greedy_nms(boxes, scores, threshold)`` -> kept indices, best score first."""
     def as_list(fn):
         def run(*args):
             out = fn(*args)
@@ -115,16 +115,16 @@ def check_nms(student) -> CheckResult:
     ])
 
 
-# --------------------------------------------------------------------------- exercise 11.3: one RoI bin
+# --------------------------------------------------------------------------- exercise 12.3: one RoI bin
 
 ROI_FEATURES = torch.arange(64, dtype=torch.float32).view(1, 1, 8, 8)
-"""The 8 x 8 feature map of exercise 11.3: cell (row, col) holds ``8 * row + col``."""
+"""The 8 x 8 feature map of exercise 12.3: cell (row, col) holds ``8 * row + col``."""
 ROI_BOX = (0.0, 2.0, 6.0, 22.0, 26.0)
-"""Exercise 11.3's RoI: (batch index, x1, y1, x2, y2) in image pixels; spatial scale 1/4, output 2 x 2."""
+"""Exercise 12.3's RoI: (batch index, x1, y1, x2, y2) in image pixels; spatial scale 1/4, output 2 x 2."""
 
 
 def roi_bin_answer(row: int = 0, col: int = 1) -> float:
-    """The value :func:`roi_pool` gives for bin ``(row, col)`` of exercise 11.3."""
+    """The value :func:`roi_pool` gives for bin ``(row, col)`` of exercise 12.3."""
     out = roi_pool(ROI_FEATURES, torch.tensor([ROI_BOX]), 2, 0.25)
     return float(out[0, 0, row, col])
 
@@ -140,7 +140,7 @@ def _wrong_bin(round_fn, plus_one: bool) -> float:
 
 
 def check_roi_bin(value) -> CheckResult:
-    """Exercise 11.3: the maximum RoI pooling puts in the top-right bin (row 0, column 1)."""
+    """Exercise 12.3: the maximum RoI pooling puts in the top-right bin (row 0, column 1)."""
     hints = [(_wrong_bin(lambda v: int(math.floor(v)), True), "round the scaled corners to the nearest cell "
               "(6/4 = 1.5 rounds to 2, away from zero), do not floor them."),
              (_wrong_bin(lambda v: int(math.copysign(math.floor(abs(v) + 0.5), v)), False),
@@ -148,14 +148,14 @@ def check_roi_bin(value) -> CheckResult:
     return check_value("RoI-pool bin (0, 1)", value, roi_bin_answer(), hints)
 
 
-# --------------------------------------------------------------------------- exercise 11.4: anchors
+# --------------------------------------------------------------------------- exercise 12.4: anchors
 
 ANCHOR_MAP = (38, 50)
-"""Exercise 11.4: a 38 x 50 feature map (a 600 x 800 image at stride 16), 3 sizes x 3 ratios."""
+"""Exercise 12.4: a 38 x 50 feature map (a 600 x 800 image at stride 16), 3 sizes x 3 ratios."""
 
 
 def check_anchor_count(value) -> CheckResult:
-    """Exercise 11.4: how many anchors the RPN scores on a 38 x 50 map with 3 sizes and 3 ratios."""
+    """Exercise 12.4: how many anchors the RPN scores on a 38 x 50 map with 3 sizes and 3 ratios."""
     h, w = ANCHOR_MAP
     want = num_anchors(h, w, (128, 256, 512), (0.5, 1.0, 2.0))
     return check_value("anchor count", value, want, [

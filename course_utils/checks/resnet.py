@@ -1,4 +1,4 @@
-"""Checkers for notebooks 09 (ResNet) and 10 (why ResNet works).
+"""Checkers for notebooks 10 (ResNet) and 11 (why ResNet works).
 
 * :func:`check_basic_block` -- ``basic_block(x, w1, w2)``: a residual block without batch norm;
 * :func:`check_bottleneck_macs` -- ``bottleneck_macs(c, mid, h, w)``: a bottleneck's cost;

@@ -18,7 +18,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import http.client
-import os
 import urllib.error
 import urllib.request
 import zlib
@@ -29,6 +28,7 @@ from typing import Literal
 import numpy as np
 
 from ..files import atomic_write
+from ..paths import data_dir
 
 Split = Literal["train", "test"]
 
@@ -82,11 +82,6 @@ OFFICIAL = Checksums(
 )
 
 _FILES = {"train": "train", "test": "t10k"}
-
-
-def data_dir() -> Path:
-    """The course's data folder: ``$COURSE_DATA_DIR`` or ``data/`` at the top of the repository."""
-    return Path(os.environ.get("COURSE_DATA_DIR") or Path(__file__).resolve().parents[2] / "data")
 
 
 def _file_names(split: Split) -> tuple[str, str]:

@@ -1,7 +1,7 @@
 """Boxes: area, intersection over union (IoU), clipping, and the regression coding of box offsets.
 
 A box is ``(x1, y1, x2, y2)`` in pixels (float), the convention of ``torchvision.ops``: width is
-``x2 - x1`` (no "+1"). Used by notebook 11 and every detector in this package.
+``x2 - x1`` (no "+1"). Used by notebook 12 and every detector in this package.
 
 The coding of a box relative to a reference box (a proposal or an anchor) follows R-CNN
 (Girshick et al., CVPR 2014, appendix C) as reused by Fast and Faster R-CNN::

@@ -1,4 +1,4 @@
-"""Pictures of boxes: ground truth, proposals, anchors and detections on a canvas (notebook 11)."""
+"""Pictures of boxes: ground truth, proposals, anchors and detections on a canvas (notebook 12)."""
 
 from __future__ import annotations
 

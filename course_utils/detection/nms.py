@@ -2,7 +2,7 @@
 
 Greedy NMS as used by R-CNN, Fast and Faster R-CNN (and ``torchvision.ops.nms``): sort the boxes
 by score; keep the best; drop every remaining box whose IoU with it is *greater* than the
-threshold; repeat with the best box left. Notebook 11 explores the threshold with a widget.
+threshold; repeat with the best box left. Notebook 12 explores the threshold with a widget.
 """
 
 from __future__ import annotations

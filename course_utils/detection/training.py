@@ -1,4 +1,4 @@
-"""Training, evaluating and timing the detectors of notebook 11.
+"""Training, evaluating and timing the detectors of notebook 12.
 
 :func:`train_detector` is the detection counterpart of :func:`course_utils.train.fit` (which
 handles one label per image; a detector has several boxes and several losses per image): it

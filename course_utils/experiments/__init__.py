@@ -1,68 +1,159 @@
-"""The measured experiments that notebooks run live (small) and ``make results`` runs at scale.
+"""The course's measured experiments, and the one switch that replays or reruns them.
 
-Each experiment is a function ``run(profile: str) -> dict`` (JSON-ready numbers) in its own module.
-:data:`REGISTRY` names the ones whose results can be shipped; the name becomes the result file
-``data/results/<name>-<profile>.json``.
+Every experiment has the same shape: a module ``experiments/<name>.py`` (the experiment's name with
+``_`` for ``-``) that defines
+
+* its settings, one frozen dataclass per profile (``ci``, ``default``, ``full``) and per named
+  variant (such as ``cpu``, the largest run one CPU core made): ``SETTINGS = {"ci": ..., ...}``;
+* ``run(s) -> Outcome``: the measurement itself, JSON-ready numbers plus any trained models;
+* ``EXPERIMENT = Experiment("name", run, SETTINGS, models=...)``, where ``models(s)`` builds the
+  untrained networks a stored result's weights are loaded into.
+
+A notebook cell shows a stored run with one call, the lecture switch::
+
+    RETRAIN = False   # True: train here (about 1 minute)
+    lenet = replay("lenet-fashion", retrain=RETRAIN)
+    print(lenet.describe())                      # where, when and how it was made
+    model = lenet.models["lenet"]                # trained weights, already loaded
+
+``make results`` (``python -m course_utils.experiments``) makes and stores what ``replay`` reads.
+Modules are imported only when an experiment is asked for, so importing this package is cheap.
 """
 
 from __future__ import annotations
 
-from typing import Callable
+import importlib
+import json
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any, Callable, Mapping
 
-from ..results import Result, cached
+from torch import nn
+
+from ..results import Result, load_result, load_weights, provenance, save_result, save_weights
 from ..runtime import current_profile, seed_everything
 
-from .activations import relu_vs_tanh
-from .auxiliary import aux_gradient
-from .batchnorm import lr_sweep
-from .block_deletion import block_deletion
-from .degradation import degradation
-from .detection import NAME as RCNN_FAMILY
-from .detection import run as rcnn_family
-from .lenet_fashion import NAME as LENET_FASHION
-from .lenet_fashion import run as lenet_fashion
-from .resnet_fmnist import resnet_fmnist, resnet_live
-from .shortcuts import shortcut_options
-from .small_zoo import dropout_effect, small_zoo
-
-REGISTRY: dict[str, Callable[[str], dict]] = {
-    LENET_FASHION: lenet_fashion,                                     # notebook 03
-    "relu-vs-tanh": relu_vs_tanh,                                     # notebook 04
-    "dropout-alexnet": dropout_effect,                                # notebook 04
-    "small-alexnet": lambda profile: small_zoo("alexnet", profile),   # notebook 04
-    "small-vgg": lambda profile: small_zoo("vgg", profile),           # notebook 05
-    "small-googlenet": lambda profile: small_zoo("googlenet", profile),  # notebook 06
-    "aux-gradient": aux_gradient,                                     # notebook 06
-    "lr-sweep": lr_sweep,                                             # notebook 07
-    "degradation": degradation,                                       # notebook 08
-    "shortcut-options": shortcut_options,                             # notebook 09
-    "resnet-live": resnet_live,                                       # notebook 09
-    "resnet-fmnist": resnet_fmnist,                                   # notebook 09
-    "block-deletion": block_deletion,                                 # notebook 10
-    RCNN_FAMILY: rcnn_family,                                         # notebook 11
-}
-"""Experiment name -> function of the profile; ``make results`` runs every entry."""
+NAMES: tuple[str, ...] = (
+    "lenet-fashion",      # 03: LeNet-5 on Fashion-MNIST
+    "relu-vs-tanh",       # 04: steps to a training-error target, ReLU against tanh
+    "dropout",            # 04: over-fitting with and without dropout
+    "small-vgg",          # 05: a small VGG trained
+    "small-googlenet",    # 06: a small GoogLeNet trained
+    "aux-gradient",       # 06: the auxiliary classifier's extra gradient
+    "lr-sweep",           # 07: the largest learning rate without and with batch norm
+    "degradation",        # 08: plain and residual nets of several depths (He et al. Fig. 6)
+    "shortcut-options",   # 09: shortcut options A, B and C
+    "resnet-live",        # 09: a small ResNet a class can watch train
+    "resnet-fmnist",      # 09: ResNet-20 trained to about 94 % on Fashion-MNIST
+    "block-deletion",     # 10: deleting blocks at test time (Veit et al.)
+    "rcnn-family",        # 11: R-CNN, Fast R-CNN and Faster R-CNN compared
+)
+"""Every experiment, in the order the notebooks use them; ``make results`` runs them all."""
 
 
-def replay(name: str, *, retrain: bool = False, profile: str | None = None) -> Result:
-    """The shipped result of experiment ``name`` at ``profile`` (default: active), or run it here.
+@dataclass
+class Outcome:
+    """What one run of an experiment produces: JSON-ready ``data`` and trained ``models`` by name."""
 
-    This is the lecture switch of every heavy notebook cell::
+    data: dict[str, Any]
+    models: dict[str, nn.Module] = field(default_factory=dict)
 
-        RETRAIN = False   # True: train here (about 1 minute)
-        lenet = replay("lenet-fashion", retrain=RETRAIN)
 
-    With ``retrain=False`` the stored ``data/results/<name>-<profile>.json`` (made by
-    ``make results``) is loaded in well under a second; if there is none, or ``retrain=True``, the
-    same function ``make results`` calls runs here and its result is stored. At the ``ci``
-    profile the experiment always runs (see :func:`~course_utils.results.cached`).
+@dataclass(frozen=True)
+class Experiment:
+    """An experiment: its ``name``, the function that ``run``\\ s it, its ``settings`` per profile
+    or variant, and (if it keeps trained networks) ``models(s)``, which builds them untrained."""
+
+    name: str
+    run: Callable[[Any], Outcome]
+    settings: Mapping[str, Any]
+    models: Callable[[Any], dict[str, nn.Module]] | None = None
+
+    def settings_for(self, key: str | None = None) -> Any:
+        """The settings of profile or variant ``key`` (default: the active profile)."""
+        key = key or current_profile()
+        if key not in self.settings:
+            raise ValueError(f"experiment {self.name!r} has no settings {key!r}; "
+                             f"it has {', '.join(self.settings)}")
+        return self.settings[key]
+
+
+def experiment(name: str) -> Experiment:
+    """The experiment called ``name`` (its module is imported now, not before)."""
+    if name not in NAMES:
+        raise ValueError(f"unknown experiment {name!r}; known: {', '.join(NAMES)}")
+    module = importlib.import_module(f"{__name__}.{name.replace('-', '_')}")
+    return module.EXPERIMENT
+
+
+def _as_json(settings: Any) -> dict[str, Any]:
+    """Settings as they are stored in a result (JSON: tuples become lists)."""
+    return json.loads(json.dumps(asdict(settings)))
+
+
+def run_and_store(name: str, key: str | None = None, *, command: str | None = None) -> Result:
+    """Run experiment ``name`` with the settings of ``key`` (a profile or variant), store the
+    result and any models' weights in ``data/results/``, and return it.
+
+    This is the one place where an experiment is seeded: with ``s.seed`` if its settings have one,
+    else 0. Experiments that compare several seeds reseed through :func:`seeded`.
     """
-    if name not in REGISTRY:
-        raise ValueError(f"unknown experiment {name!r}; known: {', '.join(sorted(REGISTRY))}")
-    prof = profile or current_profile()
+    exp = experiment(name)
+    key = key or current_profile()
+    s = exp.settings_for(key)
+    seed_everything(getattr(s, "seed", 0))
+    start = time.perf_counter()
+    outcome = exp.run(s)
+    seconds = time.perf_counter() - start
+    save_result(name, key, outcome.data, settings=_as_json(s), seconds=seconds, command=command)
+    for model_name, model in outcome.models.items():
+        save_weights(model, name, key, model_name)
+    return Result(name, key, outcome.data, provenance(seconds, key, command), _as_json(s),
+                  {k: m.eval() for k, m in outcome.models.items()})
 
-    def run() -> dict:
-        seed_everything(0)  # as `make results` does before every experiment
-        return REGISTRY[name](prof)
 
-    return cached(name, run, retrain=retrain, profile=prof)
+def replay(name: str, *, retrain: bool = False, variant: str | None = None) -> Result:
+    """The stored run of experiment ``name``, or a new one: the lecture switch.
+
+    With ``retrain=False`` the result stored for the active profile (or for ``variant``) is
+    loaded in well under a second, with its trained models. With ``retrain=True``, or when
+    nothing is stored, the experiment runs here and its result replaces the stored one. The ``ci``
+    profile always runs (a test must exercise the code, not replay what an earlier test left).
+
+    Returns:
+        A :class:`~course_utils.results.Result`: ``.data`` (the numbers), ``.settings``,
+        ``.provenance`` (print ``.describe()`` as a caption) and ``.models`` (in eval mode).
+    """
+    exp = experiment(name)
+    key = variant or current_profile()
+    s = exp.settings_for(key)  # an unknown key fails here, before anything runs
+    found = None if retrain or key == "ci" else load_result(name, key)
+    if found is None:
+        return run_and_store(name, key)
+    if found.settings != _as_json(s):
+        raise ValueError(f"the stored {name}-{key} result was made with other settings than the code "
+                         f"has now ({found.settings} instead of {_as_json(s)}): restore the shipped file "
+                         f"with `git checkout -- data/results/{name}-{key}.json`, or retrain (retrain=True)")
+    models = {}
+    if exp.models is not None:
+        models = {k: load_weights(m, name, key, k).eval() for k, m in exp.models(s).items()}
+    return Result(found.name, found.profile, found.data, found.provenance, found.settings, models)
+
+
+def stored(name: str, variant: str) -> bool:
+    """Whether a run of ``name`` at ``variant`` is stored (to show an optional larger run)."""
+    return load_result(name, variant) is not None
+
+
+def seeded(seed: int) -> int:
+    """Seed everything with ``seed`` before one arm of a comparison; returns ``seed``.
+
+    Used inside experiments that train several networks (or several seeds) which must start from
+    the same state: ``for seed in s.seeds: seeded(seed); ...``.
+    """
+    seed_everything(seed)
+    return seed
+
+
+__all__ = ["NAMES", "Experiment", "Outcome", "experiment", "replay", "run_and_store",
+           "seeded", "stored"]

@@ -1,7 +1,9 @@
-"""``python -m course_utils.experiments [--profile full] [NAME ...]``: run experiments, store results.
+"""``python -m course_utils.experiments [--profile default] [NAME ...]``: run experiments, store results.
 
-This is what ``make results`` calls. Each result is written with its provenance (command, profile,
-device, seconds, commit) to ``data/results/<name>-<profile>.json``.
+This is what ``make results`` calls. ``--profile`` also takes an experiment's named variant (for
+example ``--profile cpu degradation``, the largest degradation run one CPU core made). Each result
+is written with its settings and provenance to ``data/results/<name>-<profile>.json``; an
+experiment without settings for that profile or variant is skipped with a note.
 """
 
 from __future__ import annotations
@@ -9,27 +11,26 @@ from __future__ import annotations
 import argparse
 import time
 
-from ..results import save_result
-from ..runtime import PROFILES, seed_everything
-from . import REGISTRY
+from . import NAMES, experiment, run_and_store
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("names", nargs="*", help=f"experiments to run (default: all of {sorted(REGISTRY)})")
-    parser.add_argument("--profile", default="full", choices=PROFILES)
+    parser.add_argument("names", nargs="*", help=f"experiments to run (default: all of {', '.join(NAMES)})")
+    parser.add_argument("--profile", default="full", help="a profile (ci, default, full) or a variant")
     args = parser.parse_args(argv)
-    unknown = [n for n in args.names if n not in REGISTRY]
+    unknown = [n for n in args.names if n not in NAMES]
     if unknown:
-        parser.error(f"unknown experiment(s) {unknown}; known: {sorted(REGISTRY)}")
-    for name in args.names or sorted(REGISTRY):
-        seed_everything(0)
+        parser.error(f"unknown experiment(s) {unknown}; known: {', '.join(NAMES)}")
+    for name in args.names or NAMES:
+        if args.profile not in experiment(name).settings:
+            print(f"== {name}: no settings {args.profile!r}, skipped", flush=True)
+            continue
         print(f"== {name} (profile {args.profile})", flush=True)
         start = time.perf_counter()
-        data = REGISTRY[name](args.profile)
-        path = save_result(name, data, seconds=time.perf_counter() - start, profile=args.profile,
-                           command=f"make results EXPERIMENTS={name} RESULTS_PROFILE={args.profile}")
-        print(f"   wrote {path} in {time.perf_counter() - start:.0f} s", flush=True)
+        run_and_store(name, args.profile,
+                      command=f"make results EXPERIMENTS={name} RESULTS_PROFILE={args.profile}")
+        print(f"   done in {time.perf_counter() - start:.0f} s", flush=True)
     return 0
 
 

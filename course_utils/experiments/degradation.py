@@ -1,21 +1,20 @@
 """The degradation experiment: plain nets get worse with depth, residual nets do not.
 
 He, Zhang, Ren & Sun, "Deep Residual Learning for Image Recognition", CVPR 2016, Figure 6 and
-section 4.2; notebook 08. Plain and residual networks of two or more depths
+section 4.2; notebook 09. Plain and residual networks of two or more depths
 (:func:`~course_utils.models.cifar_resnet`) are trained the same way on Fashion-MNIST (1 channel):
 SGD with momentum 0.9, learning rate 0.1 divided by 10 at 50 % and 75 % of training, weight
 decay 1e-4, the same seed and the same batches for every network. Per epoch we record the
 training error (averaged over the epoch's batches, as the paper plots it), the test error, and
 the gradient norm of every weight on one fixed batch (:func:`~course_utils.probes.gradient_norms`).
 
-All sizes live in :data:`SETTINGS` (one entry per profile) and :data:`ONE_CORE`, the largest run
-that fitted a couple of hours of one CPU core here (shipped as ``data/results/degradation-cpu.json``
-with ``python -m course_utils.experiments.degradation --one-core``).
+All sizes live in :data:`SETTINGS`: one entry per profile and the variant ``cpu``, the largest run
+that fitted a couple of hours of one CPU core here (shipped as ``data/results/degradation-cpu.json``,
+made with ``make results EXPERIMENTS=degradation RESULTS_PROFILE=cpu``).
 """
 
 from __future__ import annotations
 
-import argparse
 import time
 from dataclasses import asdict, dataclass
 
@@ -25,8 +24,9 @@ from tqdm.auto import tqdm
 from ..data import fashion_mnist_loaders
 from ..models import cifar_resnet
 from ..probes import gradient_norms
-from ..runtime import by_profile, device, is_quiet, seed_everything
+from ..runtime import device, is_quiet
 from ..train import evaluate, train_one_epoch
+from . import Experiment, Outcome, seeded
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,7 @@ class Settings:
     lr: float = 0.1
     weight_decay: float = 1e-4
     seed: int = 0
+    threads: int | None = None  # CPU threads to train on (None: leave torch's setting)
 
 
 SETTINGS: dict[str, Settings] = {
@@ -55,20 +56,12 @@ SETTINGS: dict[str, Settings] = {
     # the paper's networks (16/32/64 filters) on all of Fashion-MNIST: meant for a GPU
     "full": Settings(depths=(20, 32, 44, 56), width=16, size=28, train_images=60_000,
                      test_images=10_000, epochs=40),
+    # the paper's widths on all of Fashion-MNIST at 14x14, 16 epochs (7,504 steps per network):
+    # about 90 minutes of one CPU core, the largest run that fitted this course's build machine
+    "cpu": Settings(depths=(20, 56), width=16, size=14, train_images=60_000, test_images=10_000,
+                    epochs=16, threads=1),
 }
-"""The experiment's sizes per profile (``ci``, ``default``, ``full``)."""
-
-ONE_CORE = Settings(depths=(20, 56), width=16, size=14, train_images=60_000, test_images=10_000,
-                    epochs=16)
-"""The paper's widths on all of Fashion-MNIST at 14x14, 16 epochs (7,504 steps per network):
-about 90 minutes of one CPU core, the largest run that fitted this course's build machine
-without a GPU (result profile ``"cpu"``)."""
-
-
-def settings_for(profile: str | None = None) -> Settings:
-    """The :class:`Settings` of ``profile`` (default: the active profile)."""
-    return by_profile(ci=SETTINGS["ci"], default=SETTINGS["default"], full=SETTINGS["full"],
-                      profile=profile)
+"""The experiment's sizes per profile (``ci``, ``default``, ``full``) and the variant ``cpu``."""
 
 
 def train_one(depth: int, plain: bool, s: Settings, loaders, probe, *,
@@ -78,7 +71,7 @@ def train_one(depth: int, plain: bool, s: Settings, loaders, probe, *,
     ``probe`` is a fixed batch ``(x [B, 1, size, size], y [B])`` on which the gradient norms are
     measured at initialisation (entry 0 of ``grad_norms``) and after every epoch.
     """
-    seed_everything(s.seed)
+    seeded(s.seed)
     model = cifar_resnet(depth, plain=plain, in_channels=1, width=s.width).to(dev)
     opt = torch.optim.SGD(model.parameters(), lr=s.lr, momentum=0.9, weight_decay=s.weight_decay)
     milestones = [s.epochs // 2, (3 * s.epochs) // 4]
@@ -108,48 +101,33 @@ def train_one(depth: int, plain: bool, s: Settings, loaders, probe, *,
     return run
 
 
-def degradation(profile: str | None = None, settings: Settings | None = None) -> dict:
-    """Train plain and residual nets of every depth in the settings; return their curves.
+def run(s: Settings) -> Outcome:
+    """Train plain and residual nets of every depth in ``s``; return their curves.
 
     Returns ``{"plain-20": run, "resnet-20": run, "plain-56": run, "resnet-56": run, ...}`` where
     each ``run`` has per-epoch lists ``train_error``, ``test_error`` (fractions), ``train_loss``,
     ``test_loss``; ``grad_norms`` (epochs + 1 lists, one norm per layer in ``layers``);
-    ``params``, ``seconds`` and ``settings`` (the :class:`Settings` as a dict).
+    ``params``, ``seconds`` and ``settings`` (``s`` as a dict).
     """
-    s = settings or settings_for(profile)
     bad = [d for d in s.depths if d < 8 or (d - 2) % 6]
     if bad:
         raise ValueError(f"depths {bad} are not 6n+2 (n >= 1), e.g. 20, 32, 44, 56")
-    dev = device()
-    train, test = fashion_mnist_loaders(s.batch_size, train_limit=s.train_images,
-                                        test_limit=s.test_images, size=s.size, seed=s.seed)
-    probe = (train.images[:256], train.labels[:256])
-    results = {}
-    for depth in s.depths:
-        for plain in (True, False):
-            run = train_one(depth, plain, s, (train, test), probe, dev=dev)
-            run["settings"] = asdict(s)
-            results[f"{'plain' if plain else 'resnet'}-{depth}"] = run
-    return results
+    threads = torch.get_num_threads()
+    torch.set_num_threads(s.threads or threads)
+    try:
+        dev = device()
+        train, test = fashion_mnist_loaders(s.batch_size, train_limit=s.train_images,
+                                            test_limit=s.test_images, size=s.size, seed=s.seed)
+        probe = (train.images[:256], train.labels[:256])
+        results = {}
+        for depth in s.depths:
+            for plain in (True, False):
+                run_ = train_one(depth, plain, s, (train, test), probe, dev=dev)
+                run_["settings"] = asdict(s)
+                results[f"{'plain' if plain else 'resnet'}-{depth}"] = run_
+    finally:
+        torch.set_num_threads(threads)
+    return Outcome(results)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """``python -m course_utils.experiments.degradation --one-core``: make the shipped CPU result."""
-    from ..results import save_result
-
-    parser = argparse.ArgumentParser(description=main.__doc__)
-    parser.add_argument("--one-core", action="store_true", help="run ONE_CORE, save profile 'cpu'")
-    args = parser.parse_args(argv)
-    if not args.one_core:
-        parser.error("use `python -m course_utils.experiments degradation` for the profiles")
-    torch.set_num_threads(1)
-    start = time.perf_counter()
-    data = degradation(settings=ONE_CORE)
-    path = save_result("degradation", data, seconds=time.perf_counter() - start, profile="cpu",
-                       command="python -m course_utils.experiments.degradation --one-core")
-    print(f"wrote {path} in {time.perf_counter() - start:.0f} s")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+EXPERIMENT = Experiment("degradation", run, SETTINGS)

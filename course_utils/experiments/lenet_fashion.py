@@ -1,58 +1,59 @@
-"""Train LeNet-5 on Fashion-MNIST with the course's engine (notebook 03).
+"""Train LeNet-5 on Fashion-MNIST with the course's engine (notebook 04).
 
-Sizes are decided here, once, per profile: ``ci`` trains on a 4,000-image subset for a few
-seconds (an honest lower bound is asserted), ``default`` on all 60,000 images for a few epochs
-(about a minute on one laptop core; the notebook asserts at least 89 % test accuracy), ``full``
+``ci`` trains on a 4,000-image subset for a few seconds (an honest lower bound is asserted),
+``default`` on all 60,000 images for a few epochs (about a minute on one laptop core), ``full``
 for longer. SGD with momentum and a cosine learning-rate schedule, the engine's defaults otherwise.
+The trained network is kept (``replay("lenet-fashion").models["lenet"]``), so notebook 04 can show
+its kernels and feature maps without training.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import torch
 
 from ..data import fashion_mnist_loaders
 from ..models.lenet import LeNet5, lenet5
-from ..results import save_weights
-from ..runtime import by_profile, current_profile, device as default_device
+from ..runtime import device
 from ..train import History, fit
-
-NAME = "lenet-fashion"
-"""Result and weights: ``data/results/lenet-fashion-<profile>.json`` and ``.pt``."""
+from . import Experiment, Outcome
 
 
-def lenet_settings(profile: str | None = None) -> dict:
-    """Training set size, epochs, batch size and learning rate for ``profile`` (default: active)."""
-    prof = profile or current_profile()
-    return {
-        "train_limit": by_profile(ci=4000, default=None, full=None, profile=prof),
-        "epochs": by_profile(ci=3, default=6, full=20, profile=prof),
-        "batch_size": by_profile(ci=64, default=128, full=128, profile=prof),
-        "lr": 0.05,
-    }
+@dataclass(frozen=True)
+class Settings:
+    """How LeNet-5 is trained."""
+
+    train_images: int | None   # None: all 60,000
+    epochs: int
+    batch_size: int
+    lr: float = 0.05
+    seed: int = 0
 
 
-def train_lenet(profile: str | None = None, device: torch.device | None = None,
-                model: LeNet5 | None = None) -> tuple[LeNet5, History]:
-    """Train ``model`` (a fresh :func:`lenet5` by default) at ``profile``; returns it and its history."""
-    s = lenet_settings(profile)
-    train, test = fashion_mnist_loaders(s["batch_size"], train_limit=s["train_limit"])
+SETTINGS = {
+    "ci": Settings(train_images=4000, epochs=3, batch_size=64),
+    "default": Settings(train_images=None, epochs=6, batch_size=128),
+    "full": Settings(train_images=None, epochs=20, batch_size=128),
+}
+
+
+def train_lenet(s: Settings, model: LeNet5 | None = None) -> tuple[LeNet5, History]:
+    """Train ``model`` (a fresh :func:`lenet5` by default) as ``s`` says; returns it and its history."""
+    train, test = fashion_mnist_loaders(s.batch_size, train_limit=s.train_images)
     model = model if model is not None else lenet5()
-    model.to(device or default_device())
-    opt = torch.optim.SGD(model.parameters(), lr=s["lr"], momentum=0.9, weight_decay=5e-4)
-    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=s["epochs"])
-    history = fit(model, train, test, epochs=s["epochs"], optimizer=opt, scheduler=schedule,
-                  device=device, label="LeNet-5 on Fashion-MNIST")
+    opt = torch.optim.SGD(model.parameters(), lr=s.lr, momentum=0.9, weight_decay=5e-4)
+    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=s.epochs)
+    history = fit(model, train, test, epochs=s.epochs, optimizer=opt, scheduler=schedule,
+                  device=device(), label="LeNet-5 on Fashion-MNIST")
     return model, history
 
 
-def run(profile: str) -> dict:
-    """``make results`` entry: train a seed-0 LeNet-5, store its weights; history and accuracy.
+def run(s: Settings) -> Outcome:
+    """Train a LeNet-5 and keep it; its per-epoch history and final test accuracy."""
+    model, history = train_lenet(s)
+    return Outcome({"history": history.to_dict(), "test_accuracy": 1 - history.test_error[-1]},
+                   {"lenet": model})
 
-    The weights go to ``data/results/lenet-fashion-<profile>.pt`` so that notebook 03 can show
-    the trained kernels and feature maps without training (``load_weights(lenet5(), NAME)``).
-    """
-    torch.manual_seed(0)
-    model, history = train_lenet(profile)
-    save_weights(model, NAME, profile)
-    return {"settings": lenet_settings(profile), "history": history.to_dict(),
-            "test_accuracy": 1 - history.test_error[-1]}
+
+EXPERIMENT = Experiment("lenet-fashion", run, SETTINGS, models=lambda s: {"lenet": lenet5()})

@@ -1,4 +1,4 @@
-"""AlexNet: five convolutions and three fully connected layers (notebook 04).
+"""AlexNet: five convolutions and three fully connected layers (notebook 05).
 
 Krizhevsky, Sutskever & Hinton, "ImageNet Classification with Deep Convolutional Neural
 Networks", NeurIPS 2012, section 3 and Figure 2.

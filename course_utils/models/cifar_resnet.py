@@ -1,7 +1,7 @@
 """The ResNet paper's small networks for 32x32 images, with and without shortcuts.
 
 He, Zhang, Ren & Sun, "Deep Residual Learning for Image Recognition", CVPR 2016, section 4.2
-(used in notebooks 08-10). A network of depth ``6n + 2`` is:
+(used in notebooks 09-11). A network of depth ``6n + 2`` is:
 
 * a 3x3 convolution (``width`` filters) + batch norm + ReLU;
 * three stages of ``n`` basic blocks each, with ``width``, ``2 width`` and ``4 width`` filters;
@@ -13,63 +13,19 @@ shortcut is the identity; where the width doubles it is the paper's "option A": 
 pixel and pad the new channels with zeros (no parameters). ``plain=True`` builds the same network
 without the shortcuts (``relu(F(x))``), the paper's "plain" baseline: nothing else changes.
 
-Every block is reachable as ``model.blocks`` (a list, input to output) and offers
+The blocks are :class:`~course_utils.models.resnet.BasicBlock` with shortcut option A (the same
+class the ImageNet ResNets use, so both read alike: ``conv1``, ``bn1``, ``conv2``, ``bn2``,
+``shortcut``). Every block is reachable as ``model.blocks`` (a list, input to output) and offers
 ``block.residual(x)`` (``F(x)``) and ``block.shortcut(x)`` separately, so that a notebook can
-measure ``||F(x)|| / ||x||`` or delete blocks at test time (``model.stages[s][b] = nn.Identity()``).
+measure ``||F(x)|| / ||x||`` or delete blocks at test time.
 """
 
 from __future__ import annotations
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
-
-class PadShortcut(nn.Module):
-    """Option-A shortcut: subsample by ``stride`` and zero-pad the channels ``c_in -> c_out``.
-
-    ``x [N, c_in, H, W] -> [N, c_out, ceil(H / stride), ceil(W / stride)]``; no parameters.
-    """
-
-    def __init__(self, c_in: int, c_out: int, stride: int) -> None:
-        super().__init__()
-        if c_out < c_in:
-            raise ValueError(f"option-A shortcut can only add channels: c_out={c_out} < c_in={c_in}")
-        self.c_in, self.c_out, self.stride = c_in, c_out, stride
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = x[:, :, :: self.stride, :: self.stride]
-        extra = self.c_out - self.c_in
-        # pad (last dim left, right, 2nd-last left, right, channels front, back)
-        return F.pad(x, (0, 0, 0, 0, extra // 2, extra - extra // 2))
-
-
-class BasicBlock(nn.Module):
-    """``relu(F(x) + shortcut(x))`` with ``F = conv3x3-bn-relu-conv3x3-bn`` (paper's Fig. 2).
-
-    ``x [N, c_in, H, W] -> [N, c_out, H / stride, W / stride]``. With ``plain=True`` the
-    shortcut is not added: ``relu(F(x))``.
-    """
-
-    def __init__(self, c_in: int, c_out: int, stride: int = 1, plain: bool = False) -> None:
-        super().__init__()
-        self.plain = plain
-        self.conv1 = nn.Conv2d(c_in, c_out, 3, stride=stride, padding=1, bias=False)
-        self.bn1 = nn.BatchNorm2d(c_out)
-        self.conv2 = nn.Conv2d(c_out, c_out, 3, stride=1, padding=1, bias=False)
-        self.bn2 = nn.BatchNorm2d(c_out)
-        needs_pad = stride != 1 or c_in != c_out
-        self.shortcut: nn.Module = PadShortcut(c_in, c_out, stride) if needs_pad else nn.Identity()
-
-    def residual(self, x: torch.Tensor) -> torch.Tensor:
-        """``F(x)``: the block's two convolutions, before the addition and the last ReLU."""
-        return self.bn2(self.conv2(F.relu(self.bn1(self.conv1(x)))))
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        out = self.residual(x)
-        if not self.plain:
-            out = out + self.shortcut(x)
-        return F.relu(out)
+from .resnet import BasicBlock  # one block for both families: shortcut option "A" here
 
 
 class CifarResNet(nn.Module):
@@ -92,7 +48,8 @@ class CifarResNet(nn.Module):
         stages, c_in = [], width
         for s, c_out in enumerate(widths):
             stride = 1 if s == 0 else 2
-            blocks = [BasicBlock(c_in if b == 0 else c_out, c_out, stride if b == 0 else 1, plain)
+            blocks = [BasicBlock(c_in if b == 0 else c_out, c_out, stride if b == 0 else 1,
+                                 shortcut="A", plain=plain)
                       for b in range(blocks_per_stage)]
             stages.append(nn.Sequential(*blocks))
             c_in = c_out

@@ -1,4 +1,4 @@
-"""GoogLeNet (Inception v1): parallel 1×1, 3×3, 5×5 and pooling branches (notebook 06).
+"""GoogLeNet (Inception v1): parallel 1×1, 3×3, 5×5 and pooling branches (notebook 07).
 
 Szegedy et al., "Going Deeper with Convolutions", CVPR 2015, Table 1 and Figure 2(b).
 
@@ -184,5 +184,5 @@ class SmallGoogLeNet(nn.Module):
 
 def small_googlenet(num_classes: int = 10, in_channels: int = 1, aux: bool = True,
                     batch_norm: bool = True) -> SmallGoogLeNet:
-    """The 28×28 GoogLeNet trained in notebook 06."""
+    """The 28×28 GoogLeNet trained in notebook 07."""
     return SmallGoogLeNet(num_classes, in_channels, aux, batch_norm)

@@ -5,7 +5,7 @@ Proceedings of the IEEE, 1998. The layout is the paper's: ``(conv 5x5 -> pool 2x
 three fully connected layers (120, 84, classes). Two modern substitutions, as most re-creations
 make: ReLU instead of the scaled tanh, and max pooling instead of the trainable sub-sampling.
 The input is 1x28x28 (Fashion-MNIST), so the first convolution pads by 2, which is what the
-paper's 32x32 input achieved. Notebook 03 (pooling and a whole CNN).
+paper's 32x32 input achieved. Notebook 04 (pooling and a whole CNN).
 
 Shapes for one 1x28x28 image::
 
@@ -25,7 +25,7 @@ class LeNet5(nn.Module):
     """``features`` (the two conv-pool stages) then ``classifier`` (flatten and three dense layers).
 
     ``forward(x [N, C, 28, 28]) -> logits [N, classes]``. ``features[:k]`` gives the feature maps
-    after the first ``k`` layers (notebook 03 shows them by depth).
+    after the first ``k`` layers (notebook 04 shows them by depth).
     """
 
     def __init__(self, num_classes: int = 10, in_channels: int = 1, pool: str = "max",

@@ -2,7 +2,7 @@
 
 He, Zhang, Ren & Sun, "Deep Residual Learning for Image Recognition", CVPR 2016
 (arXiv:1512.03385), Table 1 and section 3-4; He et al., "Identity Mappings in Deep Residual
-Networks", ECCV 2016 (arXiv:1603.05027) for :class:`PreActBlock`. Used in notebooks 09 and 10.
+Networks", ECCV 2016 (arXiv:1603.05027) for :class:`PreActBlock`. Used in notebooks 10 and 11.
 
 A residual block computes ``y = relu(F(x) + shortcut(x))``. ``F`` is two 3x3 convolutions
 (:class:`BasicBlock`, ResNet-18/34) or 1x1 -> 3x3 -> 1x1 (:class:`Bottleneck`, ResNet-50/101/152).
@@ -22,9 +22,8 @@ later "ResNet v1.5" (torchvision, NVIDIA) moves the stride to the 3x3 convolutio
 from __future__ import annotations
 
 import torch
+import torch.nn.functional as F
 from torch import nn
-
-from .cifar_resnet import PadShortcut  # option A, shared with the CIFAR networks
 
 SHORTCUTS = ("A", "B", "C")
 
@@ -34,18 +33,41 @@ def _check_shortcut(kind: str) -> None:
         raise ValueError(f"shortcut must be one of {SHORTCUTS} (the paper's options), not {kind!r}")
 
 
-def _bn_conv(in_ch: int, out_ch: int, kernel: int, stride: int = 1) -> nn.Sequential:
-    """conv (no bias: the batch norm after it has one) -> batch norm."""
-    conv = nn.Conv2d(in_ch, out_ch, kernel, stride=stride, padding=kernel // 2, bias=False)
-    return nn.Sequential(conv, nn.BatchNorm2d(out_ch))
+def conv3x3(in_channels: int, out_channels: int, stride: int = 1) -> nn.Conv2d:
+    """A 3x3 convolution with padding 1, without bias (the batch norm after it has one)."""
+    return nn.Conv2d(in_channels, out_channels, 3, stride=stride, padding=1, bias=False)
+
+
+def conv1x1(in_channels: int, out_channels: int, stride: int = 1) -> nn.Conv2d:
+    """A 1x1 convolution without bias."""
+    return nn.Conv2d(in_channels, out_channels, 1, stride=stride, bias=False)
+
+
+class PadShortcut(nn.Module):
+    """Option-A shortcut: subsample by ``stride`` and zero-pad the channels ``c_in -> c_out``.
+
+    ``x [N, c_in, H, W] -> [N, c_out, ceil(H / stride), ceil(W / stride)]``; no parameters.
+    """
+
+    def __init__(self, c_in: int, c_out: int, stride: int) -> None:
+        super().__init__()
+        if c_out < c_in:
+            raise ValueError(f"option-A shortcut can only add channels: c_out={c_out} < c_in={c_in}")
+        self.c_in, self.c_out, self.stride = c_in, c_out, stride
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = x[:, :, :: self.stride, :: self.stride]
+        extra = self.c_out - self.c_in
+        # pad (last dim left, right, 2nd-last left, right, channels front, back)
+        return F.pad(x, (0, 0, 0, 0, extra // 2, extra - extra // 2))
 
 
 def make_shortcut(in_channels: int, out_channels: int, stride: int, kind: str = "B") -> nn.Module:
-    """The shortcut path of a block: identity, zero-padding (A) or 1x1 projection (B, C)."""
+    """The shortcut path of a block: identity, zero-padding (A) or 1x1 projection + BN (B, C)."""
     _check_shortcut(kind)
     same_shape = stride == 1 and in_channels == out_channels
     if kind == "C" or (kind == "B" and not same_shape):
-        return _bn_conv(in_channels, out_channels, 1, stride)
+        return nn.Sequential(conv1x1(in_channels, out_channels, stride), nn.BatchNorm2d(out_channels))
     if same_shape:
         return nn.Identity()
     if out_channels < in_channels:
@@ -55,25 +77,39 @@ def make_shortcut(in_channels: int, out_channels: int, stride: int, kind: str = 
 
 
 class BasicBlock(nn.Module):
-    """Two 3x3 convolutions with a shortcut (paper Fig. 2 / Fig. 5 left).
+    """Two 3x3 convolutions with a shortcut (paper Fig. 2 / Fig. 5 left):
+    ``relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x))``.
 
-    x ``[N, in_channels, H, W]`` -> ``[N, channels, H/stride, W/stride]``.
-    ``residual(x)`` returns F(x) alone (used to measure ||F(x)|| / ||x|| in notebook 10).
+    x ``[N, in_channels, H, W]`` -> ``[N, channels, H/stride, W/stride]``. ``residual(x)`` returns
+    F(x) alone (notebook 11 measures ||F(x)|| / ||x||). With ``plain=True`` the shortcut is not
+    added (the paper's plain baseline, section 4.2: the same layers without ``+ x``).
     """
 
     expansion = 1
 
-    def __init__(self, in_channels: int, channels: int, stride: int = 1, shortcut: str = "B") -> None:
+    def __init__(self, in_channels: int, channels: int, stride: int = 1, shortcut: str = "B",
+                 plain: bool = False) -> None:
         super().__init__()
-        self.conv1 = _bn_conv(in_channels, channels, 3, stride)
-        self.conv2 = _bn_conv(channels, channels, 3)
+        self.plain = plain
+        self.conv1 = conv3x3(in_channels, channels, stride)
+        self.bn1 = nn.BatchNorm2d(channels)
+        self.conv2 = conv3x3(channels, channels)
+        self.bn2 = nn.BatchNorm2d(channels)
         self.shortcut = make_shortcut(in_channels, channels, stride, shortcut)
 
     def residual(self, x: torch.Tensor) -> torch.Tensor:
-        return self.conv2(torch.relu(self.conv1(x)))
+        out = self.conv1(x)
+        out = self.bn1(out)
+        out = F.relu(out)
+        out = self.conv2(out)
+        out = self.bn2(out)
+        return out
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return torch.relu(self.residual(x) + self.shortcut(x))
+        out = self.residual(x)
+        if not self.plain:
+            out = out + self.shortcut(x)
+        return F.relu(out)
 
 
 class Bottleneck(nn.Module):
@@ -90,16 +126,29 @@ class Bottleneck(nn.Module):
         super().__init__()
         out = channels * self.expansion
         s1, s3 = (1, stride) if stride_on_3x3 else (stride, 1)
-        self.conv1 = _bn_conv(in_channels, channels, 1, s1)
-        self.conv2 = _bn_conv(channels, channels, 3, s3)
-        self.conv3 = _bn_conv(channels, out, 1)
+        self.conv1 = conv1x1(in_channels, channels, s1)
+        self.bn1 = nn.BatchNorm2d(channels)
+        self.conv2 = conv3x3(channels, channels, s3)
+        self.bn2 = nn.BatchNorm2d(channels)
+        self.conv3 = conv1x1(channels, out)
+        self.bn3 = nn.BatchNorm2d(out)
         self.shortcut = make_shortcut(in_channels, out, stride, shortcut)
 
     def residual(self, x: torch.Tensor) -> torch.Tensor:
-        return self.conv3(torch.relu(self.conv2(torch.relu(self.conv1(x)))))
+        out = self.conv1(x)
+        out = self.bn1(out)
+        out = F.relu(out)
+        out = self.conv2(out)
+        out = self.bn2(out)
+        out = F.relu(out)
+        out = self.conv3(out)
+        out = self.bn3(out)
+        return out
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return torch.relu(self.residual(x) + self.shortcut(x))
+        out = self.residual(x)
+        out = out + self.shortcut(x)
+        return F.relu(out)
 
 
 class PreActBlock(nn.Module):
@@ -114,19 +163,25 @@ class PreActBlock(nn.Module):
 
     def __init__(self, in_channels: int, channels: int, stride: int = 1, shortcut: str = "B") -> None:
         super().__init__()
-        self.bn1 = nn.BatchNorm2d(in_channels)
-        self.conv1 = nn.Conv2d(in_channels, channels, 3, stride=stride, padding=1, bias=False)
-        self.bn2 = nn.BatchNorm2d(channels)
-        self.conv2 = nn.Conv2d(channels, channels, 3, padding=1, bias=False)
         _check_shortcut(shortcut)
+        self.bn1 = nn.BatchNorm2d(in_channels)
+        self.conv1 = conv3x3(in_channels, channels, stride)
+        self.bn2 = nn.BatchNorm2d(channels)
+        self.conv2 = conv3x3(channels, channels)
         same_shape = stride == 1 and in_channels == channels
         if shortcut == "A" or (same_shape and shortcut == "B"):
             self.shortcut = make_shortcut(in_channels, channels, stride, "A")  # identity if same shape
         else:  # a bare 1x1 projection: the next block's BN normalises the sum
-            self.shortcut = nn.Conv2d(in_channels, channels, 1, stride=stride, bias=False)
+            self.shortcut = conv1x1(in_channels, channels, stride)
 
     def residual(self, x: torch.Tensor) -> torch.Tensor:
-        return self.conv2(torch.relu(self.bn2(self.conv1(torch.relu(self.bn1(x))))))
+        out = self.bn1(x)
+        out = F.relu(out)
+        out = self.conv1(out)
+        out = self.bn2(out)
+        out = F.relu(out)
+        out = self.conv2(out)
+        return out
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.residual(x) + self.shortcut(x)
@@ -155,7 +210,7 @@ class ResNet(nn.Module):
             raise ValueError(f"width ({width}), num_classes ({num_classes}) and in_channels "
                              f"({in_channels}) must be positive")
         if small_input:
-            self.stem = nn.Sequential(*_bn_conv(in_channels, width, 3), nn.ReLU())
+            self.stem = nn.Sequential(conv3x3(in_channels, width), nn.BatchNorm2d(width), nn.ReLU())
         else:
             conv = nn.Conv2d(in_channels, width, 7, stride=2, padding=3, bias=False)
             self.stem = nn.Sequential(conv, nn.BatchNorm2d(width), nn.ReLU(), nn.MaxPool2d(3, 2, 1))
@@ -183,6 +238,14 @@ class ResNet(nn.Module):
             raise ValueError(f"ResNet expects images [N, C, H, W], got shape {tuple(x.shape)}")
         x = self.final(self.stages(self.stem(x)))
         return self.fc(torch.flatten(nn.functional.adaptive_avg_pool2d(x, 1), 1))
+
+
+def small_resnet(shortcut: str = "B", width: int = 8, in_channels: int = 1,
+                 num_classes: int = 10) -> ResNet:
+    """A 10-layer ResNet for 28x28 pictures: one basic block per stage, widths ``width``-``8 width``
+    (notebook 10's shortcut experiment)."""
+    return ResNet(BasicBlock, [1, 1, 1, 1], num_classes=num_classes, in_channels=in_channels,
+                  width=width, shortcut=shortcut, small_input=True)
 
 
 def layer_count(model: ResNet) -> int:

@@ -1,4 +1,4 @@
-"""VGG: only 3×3 convolutions (padding 1) and 2×2 max-pooling, stacked deep (notebook 05).
+"""VGG: only 3×3 convolutions (padding 1) and 2×2 max-pooling, stacked deep (notebook 06).
 
 Simonyan & Zisserman, "Very Deep Convolutional Networks for Large-Scale Image Recognition",
 ICLR 2015, Table 1 (configurations) and Table 2 (parameters: 133, 133, 134, 138, 144 million).

@@ -1,7 +1,7 @@
 """Batch normalisation written from scratch, with the semantics of ``torch.nn.functional.batch_norm``.
 
 Ioffe & Szegedy, "Batch Normalization: Accelerating Deep Network Training by Reducing Internal
-Covariate Shift", ICML 2015 (Algorithm 1); notebook 07. For every channel ``c``:
+Covariate Shift", ICML 2015 (Algorithm 1); notebook 08. For every channel ``c``:
 
 * training: ``mu_B`` and ``var_B`` are the mean and the (biased) variance of the channel over the
   mini-batch and all positions; ``y = gamma * (x - mu_B) / sqrt(var_B + eps) + beta``; the running
@@ -99,3 +99,20 @@ class BatchNorm2d(nn.Module):
 
     def extra_repr(self) -> str:
         return f"{self.num_features}, eps={self.eps}, momentum={self.momentum}"
+
+
+class NoisyBatchNorm2d(BatchNorm2d):
+    """Batch norm, then (training only) ``y * s + b`` with a new random ``s ~ U(0.75, 1.33)`` and
+    ``b ~ N(0, 0.25^2)`` per channel at every call: the layer's output distribution keeps moving.
+
+    Internal covariate shift put back on purpose (Santurkar et al., "How Does Batch Normalization
+    Help Optimization?", NeurIPS 2018, section 2.1). ``x [N, C, H, W] -> [N, C, H, W]``.
+    """
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = super().forward(x)
+        if not self.training:
+            return y
+        scale = torch.empty(1, x.shape[1], 1, 1, device=x.device).uniform_(0.75, 1.33)
+        shift = 0.25 * torch.randn(1, x.shape[1], 1, 1, device=x.device)
+        return y * scale + shift

@@ -2,7 +2,7 @@
 
 ``stride`` defaults to the window size (non-overlapping windows, the usual choice); max pooling
 pads with ``-inf`` (a padded cell never wins), average pooling pads with zeros that are counted
-in the mean (torch's ``count_include_pad=True``). Notebook 03 (pooling and a whole CNN).
+in the mean (torch's ``count_include_pad=True``). Notebook 04 (pooling and a whole CNN).
 """
 
 from __future__ import annotations

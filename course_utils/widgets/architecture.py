@@ -1,6 +1,6 @@
 """Architecture explorer: pick a network of the zoo, see its layer table and feature-map sizes.
 
-Used in notebook 06 (and handy in 04 and 05). Models are built on PyTorch's meta device, so even
+Used in notebook 07 (and handy in 05 and 06). Models are built on PyTorch's meta device, so even
 VGG-19 (144 M parameters) is built and "run" instantly: only shapes are computed
 (:mod:`course_utils.complexity`).
 """

@@ -1,4 +1,4 @@
-"""Block builder (notebook 09): pick a residual block, see its diagram, parameters and MACs.
+"""Block builder (notebook 10): pick a residual block, see its diagram, parameters and MACs.
 
 Controls: the block kind (basic, bottleneck, pre-activation), input channels, the block's width
 (the 3x3 convolution's channels; a bottleneck outputs 4x that), the stride, the shortcut option
@@ -94,7 +94,7 @@ def describe_block(kind: str = "basic", in_channels: int = 64, width: int = 64, 
 
 
 def block_builder(kind: str = "basic", in_channels: int = 64, width: int = 64) -> Explorer:
-    """The explorer of notebook 09 (call ``.show()``)."""
+    """The explorer of notebook 10 (call ``.show()``)."""
     import ipywidgets as w
 
     controls = {

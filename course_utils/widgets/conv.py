@@ -1,4 +1,4 @@
-"""Explorers for notebooks 01 and 03: a kernel explorer and a pooling explorer.
+"""Explorers for notebooks 01 and 04: a kernel explorer and a pooling explorer.
 
 Both follow the :class:`~course_utils.widgets.Explorer` pattern: a pure ``draw(**values)`` that
 returns a figure (tested without a browser) and a ``describe(**values)`` status line.

@@ -1,6 +1,6 @@
-"""Figures and an explorer for notebook 08 (the degradation problem).
+"""Figures and an explorer for notebook 09 (the degradation problem).
 
-:func:`figure6` draws results of :func:`~course_utils.experiments.degradation.degradation` in the
+:func:`figure6` draws results of the ``degradation`` experiment (:mod:`course_utils.experiments.degradation`) in the
 layout of the ResNet paper's Figure 6 (plain nets left, residual nets right; thin lines training
 error, bold lines test error). :func:`degradation_explorer` lets a student switch between runs
 (live, shipped) and scrub through the epochs to see every layer's gradient norm.

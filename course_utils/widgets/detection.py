@@ -1,4 +1,4 @@
-"""Explorers for notebook 11: the IoU of two boxes, and what NMS keeps at a threshold."""
+"""Explorers for notebook 12: the IoU of two boxes, and what NMS keeps at a threshold."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""Explorer for notebook 07: pick depth, initialisation and batch norm; see each layer's activations.
+"""Explorer for notebook 08: pick depth, initialisation and batch norm; see each layer's activations.
 
-A deep ReLU network (:func:`~course_utils.experiments.batchnorm.relu_mlp`) is built afresh with
+A deep ReLU network (:func:`~course_utils.models.plain.relu_mlp`) is built afresh with
 the chosen settings (seed 0) and one batch of real Fashion-MNIST images is pushed through it; the
 picture shows the histogram of the ReLU outputs of a few layers, from first to last.
 """
@@ -12,7 +12,8 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
-from ..experiments.batchnorm import INITS, relu_mlp
+from ..models.init import INITS
+from ..models.plain import relu_mlp
 from ..probes import activation_stats, activations
 from .explorer import Explorer
 

@@ -1,4 +1,4 @@
-"""Receptive-field explorer: which input pixels can one output pixel see? (notebook 05)
+"""Receptive-field explorer: which input pixels can one output pixel see? (notebook 06)
 
 For a stack of ``depth`` convolutions with kernel k, stride s and dilation d (all layers alike)
 each layer widens the field by ``d·(k-1)`` input steps of the layer below, and a stride multiplies

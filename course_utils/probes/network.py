@@ -1,11 +1,12 @@
 """Look inside a network: per-layer gradient norms and activation statistics.
 
-Used by notebooks 07 (initialisation, batch norm) and 08-10 (degradation, residual nets): "do the
+Used by notebooks 08 (initialisation, batch norm) and 09-11 (degradation, residual nets): "do the
 gradients vanish?" and "how do the activations drift?" are measurements, not opinions.
 
 * :func:`gradient_norms` -- ``||dL/dW||`` of every convolution and linear weight, input to output;
 * :func:`activations` -- the outputs of chosen layers for one batch (forward hooks);
-* :func:`activation_stats` -- their mean, standard deviation and fraction of zeros.
+* :func:`activation_stats` -- their mean, standard deviation and fraction of zeros;
+* :func:`signal_scales` -- per hidden layer, the activation's spread and the weight's gradient.
 """
 
 from __future__ import annotations
@@ -134,3 +135,14 @@ def activation_stats(model: nn.Module, x: torch.Tensor,
         stats[name] = {"mean": float(a.mean()), "std": float(a.std()),
                        "zeros": float((a == 0).float().mean())}
     return stats
+
+
+def signal_scales(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> dict[str, list[float]]:
+    """Per hidden layer: the std of its ReLU output and the norm of its weight's gradient.
+
+    Returns ``{"activation_std": [depth values], "gradient_norm": [depth values]}`` (input to
+    output; the classifier's gradient is left out). Notebook 08: Xavier against He initialisation.
+    """
+    stats = activation_stats(model, x, kinds=(nn.ReLU,))
+    grads = list(gradient_norms(model, x, y).values())[:-1]
+    return {"activation_std": [s["std"] for s in stats.values()], "gradient_norm": grads}

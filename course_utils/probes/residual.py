@@ -1,4 +1,4 @@
-"""How big is each block's residual F(x) next to its input x? (notebook 10)
+"""How big is each block's residual F(x) next to its input x? (notebook 11)
 
 The 2015 ResNet paper (section 4.2, Fig. 7) measured the responses of the residual branches and
 found them small, smaller in deeper networks: the blocks make modest corrections to the identity.

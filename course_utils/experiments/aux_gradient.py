@@ -1,4 +1,4 @@
-"""GoogLeNet's auxiliary classifier: how much gradient does it add to an early layer? (notebook 06)
+"""GoogLeNet's auxiliary classifier: how much gradient does it add to an early layer? (notebook 07)
 
 Szegedy et al., "Going Deeper with Convolutions", CVPR 2015, section 5: side classifiers after
 Inception 4a and 4d add 0.3 × their loss during training, "to increase the gradient signal that
@@ -8,12 +8,26 @@ and the same weights.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import torch
 from torch import nn
 
 from ..data import fashion_mnist_loaders
 from ..models.googlenet import small_googlenet
-from ..runtime import by_profile
+from . import Experiment, Outcome, seeded
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How many initialisations are measured, on one batch of how many images."""
+
+    seeds: int
+    images: int = 128
+    aux_weight: float = 0.3
+
+
+SETTINGS = {"ci": Settings(seeds=3), "default": Settings(seeds=8), "full": Settings(seeds=20)}
 
 
 def stem_gradient_norms(model: nn.Module, x: torch.Tensor, y: torch.Tensor,
@@ -30,7 +44,7 @@ def stem_gradient_norms(model: nn.Module, x: torch.Tensor, y: torch.Tensor,
     norms: dict[str, float] = {}
     for name, scale_main, scale_aux in (("main", 1.0, 0.0), ("with_aux", 1.0, aux_weight),
                                         ("aux_only", 0.0, 1.0)):
-        torch.manual_seed(0)  # the same dropout masks in every pass
+        seeded(0)  # the same dropout masks in every pass
         logits, aux = model(x)
         loss = scale_main * nn.functional.cross_entropy(logits, y) + \
             scale_aux * nn.functional.cross_entropy(aux, y)
@@ -39,21 +53,23 @@ def stem_gradient_norms(model: nn.Module, x: torch.Tensor, y: torch.Tensor,
     return norms
 
 
-def aux_gradient(profile: str | None = None, seeds: int | None = None) -> dict:
-    """Stem gradient norms with and without the auxiliary loss, for several random initialisations,
-    for the paper's setting (no batch norm) and with batch norm.
+def run(s: Settings) -> Outcome:
+    """Stem gradient norms with and without the auxiliary loss, for ``s.seeds`` random
+    initialisations, in the paper's setting (no batch norm) and with batch norm.
 
-    Returns ``{"seeds": n, "plain": [row, ...], "batch_norm": [row, ...]}`` with rows as in
-    :func:`stem_gradient_norms`.
+    Returns ``{"plain": [row, ...], "batch_norm": [row, ...]}`` with rows as in
+    :func:`stem_gradient_norms`, one per initialisation.
     """
-    n = seeds or by_profile(ci=3, default=8, full=20, profile=profile)
-    train, _ = fashion_mnist_loaders(128, train_limit=128, test_limit=10)
+    train, _ = fashion_mnist_loaders(s.images, train_limit=s.images, test_limit=10)
     x, y = next(iter(train))
-    out: dict = {"seeds": n}
+    out: dict = {}
     for key, bn in (("plain", False), ("batch_norm", True)):
         rows = []
-        for seed in range(n):
-            torch.manual_seed(seed)
-            rows.append(stem_gradient_norms(small_googlenet(aux=True, batch_norm=bn), x, y))
+        for seed in range(s.seeds):
+            seeded(seed)
+            rows.append(stem_gradient_norms(small_googlenet(aux=True, batch_norm=bn), x, y, s.aux_weight))
         out[key] = rows
-    return out
+    return Outcome(out)
+
+
+EXPERIMENT = Experiment("aux-gradient", run, SETTINGS)

@@ -1,76 +1,87 @@
-"""Notebook 11's experiment: R-CNN, Fast R-CNN and Faster R-CNN trained on the same canvases and compared.
+"""Notebook 12's experiment: R-CNN, Fast R-CNN and Faster R-CNN trained on the same canvases and compared.
 
-Sizes and epochs for each profile live in :func:`settings` (the one place). The notebook calls the
-steps one at a time (data, proposals, the three trainings, the table); :func:`run` chains them for
-``make results`` and stores the three models' weights beside the result (``data/results/``).
+Sizes and epochs for each profile live in :data:`SETTINGS` (the one place). The notebook shows the
+steps one at a time (data, proposals, the three trainings, the table); :func:`run` chains them and
+keeps the three detectors (``replay("rcnn-family").models``: ``"rcnn"``, ``"fast"``, ``"faster"``).
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 import torch
 
 from ..data import BatchLoader
-from ..detection.dataset import DetectionSet, make_detection_set
+from ..detection.dataset import DEFAULT_CLASSES, DetectionSet, make_detection_set
 from ..detection.fast_rcnn import FastRCNN
 from ..detection.faster_rcnn import FasterRCNN
 from ..detection.proposals import proposal_recall, proposals_for
 from ..detection.rcnn import RCNN, rcnn_training_crops
 from ..detection.training import evaluate_map, time_per_image, time_selective_search, train_detector
-from ..results import save_weights
-from ..runtime import by_profile, current_profile, device as default_device
+from ..runtime import device as default_device
 from ..train import fit
-
-NAME = "rcnn-family"
-"""Result name: ``data/results/rcnn-family-<profile>.json``; weights ``rcnn-family-<model>-<profile>.pt``."""
+from . import Experiment, Outcome, seeded
 
 
-def settings(profile: str | None = None) -> dict[str, float]:
+@dataclass(frozen=True)
+class Settings:
     """Canvases, epochs, batch size and learning rate of the detectors, and how many canvases are timed."""
-    return by_profile(
-        ci=dict(n_train=96, n_test=48, rcnn_epochs=3, fast_epochs=4, faster_epochs=5, batch_size=4,
-                lr=3e-3, timed_images=8),
-        default=dict(n_train=800, n_test=200, rcnn_epochs=3, fast_epochs=8, faster_epochs=8, batch_size=8,
-                     lr=2e-3, timed_images=30),
-        full=dict(n_train=4000, n_test=500, rcnn_epochs=6, fast_epochs=12, faster_epochs=16, batch_size=8,
-                  lr=2e-3, timed_images=100),
-        profile=profile)
+
+    n_train: int
+    n_test: int
+    rcnn_epochs: int
+    fast_epochs: int
+    faster_epochs: int
+    batch_size: int
+    lr: float
+    timed_images: int
+    seed: int = 0
 
 
-def make_data(cfg: dict[str, int]) -> tuple[DetectionSet, DetectionSet]:
+SETTINGS = {
+    "ci": Settings(n_train=96, n_test=48, rcnn_epochs=3, fast_epochs=4, faster_epochs=5, batch_size=4,
+                   lr=3e-3, timed_images=8),
+    "default": Settings(n_train=800, n_test=200, rcnn_epochs=3, fast_epochs=8, faster_epochs=8,
+                        batch_size=8, lr=2e-3, timed_images=30),
+    "full": Settings(n_train=4000, n_test=500, rcnn_epochs=6, fast_epochs=12, faster_epochs=16,
+                     batch_size=8, lr=2e-3, timed_images=100),
+}
+
+
+def make_data(s: Settings) -> tuple[DetectionSet, DetectionSet]:
     """Training canvases (Fashion-MNIST train pictures, seed 0) and test canvases (test pictures, seed 1)."""
-    return make_detection_set("train", cfg["n_train"], seed=0), make_detection_set("test", cfg["n_test"], seed=1)
+    return make_detection_set("train", s.n_train, seed=0), make_detection_set("test", s.n_test, seed=1)
 
 
-def train_rcnn(train: DetectionSet, proposals: list[torch.Tensor], cfg: dict[str, int],
+def train_rcnn(train: DetectionSet, proposals: list[torch.Tensor], s: Settings,
                device: torch.device, seed: int = 0) -> RCNN:
     """R-CNN: sample warped crops once, then train the crop classifier with the course's ``fit``."""
-    torch.manual_seed(seed)
+    seeded(seed)
     crops, labels = rcnn_training_crops(train, proposals, seed=seed)
     model = RCNN(train.num_classes)
     opt = torch.optim.Adam(model.parameters(), lr=2e-3)
-    fit(model, BatchLoader(crops, labels, 64, shuffle=True, seed=seed), epochs=cfg["rcnn_epochs"],
+    fit(model, BatchLoader(crops, labels, 64, shuffle=True, seed=seed), epochs=s.rcnn_epochs,
         optimizer=opt, device=device, label="R-CNN")
     return model
 
 
-def train_fast(train: DetectionSet, proposals: list[torch.Tensor], cfg: dict[str, int],
+def train_fast(train: DetectionSet, proposals: list[torch.Tensor], s: Settings,
                device: torch.device, seed: int = 0) -> FastRCNN:
     """Fast R-CNN on selective-search proposals."""
-    torch.manual_seed(seed)
+    seeded(seed)
     model = FastRCNN(train.num_classes)
-    train_detector(model, train, proposals=proposals, epochs=cfg["fast_epochs"], device=device, seed=seed,
-                   batch_size=cfg["batch_size"], lr=cfg["lr"], label="Fast R-CNN")
+    train_detector(model, train, proposals=proposals, epochs=s.fast_epochs, device=device, seed=seed,
+                   batch_size=s.batch_size, lr=s.lr, label="Fast R-CNN")
     return model
 
 
-def train_faster(train: DetectionSet, cfg: dict[str, int], device: torch.device, seed: int = 0) -> FasterRCNN:
+def train_faster(train: DetectionSet, s: Settings, device: torch.device, seed: int = 0) -> FasterRCNN:
     """Faster R-CNN, RPN and head trained together."""
-    torch.manual_seed(seed)
+    seeded(seed)
     model = FasterRCNN(train.num_classes)
-    train_detector(model, train, epochs=cfg["faster_epochs"], device=device, seed=seed,
-                   batch_size=cfg["batch_size"], lr=cfg["lr"], label="Faster R-CNN")
+    train_detector(model, train, epochs=s.faster_epochs, device=device, seed=seed,
+                   batch_size=s.batch_size, lr=s.lr, label="Faster R-CNN")
     return model
 
 
@@ -102,7 +113,7 @@ def accuracy(models: dict[str, torch.nn.Module], test: DetectionSet, device: tor
     return rows
 
 
-def speed(models: dict[str, torch.nn.Module], test: DetectionSet, cfg: dict[str, int],
+def speed(models: dict[str, torch.nn.Module], test: DetectionSet, s: Settings,
           device: torch.device, search: dict | None = None) -> dict[str, dict[str, float]]:
     """CPU milliseconds per image (proposal step + network) and proposals per image.
 
@@ -110,7 +121,7 @@ def speed(models: dict[str, torch.nn.Module], test: DetectionSet, cfg: dict[str,
     Fast R-CNN use the same selective-search boxes, so its time (``search["ms"]``) is added to both.
     """
     search = _search(test, search)
-    timed = slice(0, cfg["timed_images"])
+    timed = slice(0, s.timed_images)
     rows = {}
     for name, model in models.items():
         external = not isinstance(model, FasterRCNN)
@@ -123,26 +134,36 @@ def speed(models: dict[str, torch.nn.Module], test: DetectionSet, cfg: dict[str,
     return rows
 
 
-def compare(models: dict[str, torch.nn.Module], test: DetectionSet, cfg: dict[str, int],
+def compare(models: dict[str, torch.nn.Module], test: DetectionSet, s: Settings,
             device: torch.device, search: dict | None = None) -> dict[str, dict[str, object]]:
     """The papers' table: :func:`accuracy` and :func:`speed` of each model, one row per model."""
     search = _search(test, search)
-    acc, timing = accuracy(models, test, device, search), speed(models, test, cfg, device, search)
+    acc, timing = accuracy(models, test, device, search), speed(models, test, s, device, search)
     return {name: {**acc[name], **timing[name]} for name in models}
 
 
-def run(profile: str | None = None, device: torch.device | None = None) -> dict:
-    """Everything, for ``make results``: data, proposals, three trainings, the table; saves weights."""
-    prof = profile or current_profile()
-    cfg, dev = settings(prof), device or default_device()
-    train, test = make_data(cfg)
+MODELS = {"rcnn": RCNN, "fast": FastRCNN, "faster": FasterRCNN}
+"""The three detectors by the names their weights are kept under."""
+
+
+def run(s: Settings) -> Outcome:
+    """Everything: data, proposals, three trainings, the table; keeps the three detectors."""
+    dev = default_device()
+    train, test = make_data(s)
     start = time.perf_counter()
     train_props = proposals_for(train.images)
-    models = {"R-CNN": train_rcnn(train, train_props, cfg, dev),
-              "Fast R-CNN": train_fast(train, train_props, cfg, dev),
-              "Faster R-CNN": train_faster(train, cfg, dev)}
+    models = {"R-CNN": train_rcnn(train, train_props, s, dev, s.seed),
+              "Fast R-CNN": train_fast(train, train_props, s, dev, s.seed),
+              "Faster R-CNN": train_faster(train, s, dev, s.seed)}
     seconds = time.perf_counter() - start
-    for key, model in zip(("rcnn", "fast", "faster"), models.values()):
-        save_weights(model, f"{NAME}-{key}", prof)
-    return {"settings": cfg, "train_seconds": seconds, "class_names": list(train.class_names),
-            "table": compare(models, test, cfg, dev)}
+    data = {"train_seconds": seconds, "class_names": list(train.class_names),
+            "table": compare(models, test, s, dev)}
+    return Outcome(data, dict(zip(MODELS, models.values())))
+
+
+def build_models(s: Settings) -> dict[str, torch.nn.Module]:
+    """The three untrained detectors, for the canvases' classes (:data:`DEFAULT_CLASSES`)."""
+    return {key: kind(len(DEFAULT_CLASSES)) for key, kind in MODELS.items()}
+
+
+EXPERIMENT = Experiment("rcnn-family", run, SETTINGS, models=build_models)

@@ -1,4 +1,4 @@
-"""ReLU against tanh: how many steps until the training error first reaches a target (notebook 04).
+"""ReLU against tanh: how many steps until the training error first reaches a target (notebook 05).
 
 AlexNet's paper (Krizhevsky et al., NeurIPS 2012, Figure 1) reports that a 4-layer CNN with ReLUs
 reached 25 % training error on CIFAR-10 six times faster than the same net with tanh. We repeat
@@ -7,6 +7,8 @@ dropout, one tower) and PyTorch's default initialisation, and report the ratio w
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import torch
 from torch import nn
@@ -14,7 +16,28 @@ from tqdm.auto import tqdm
 
 from ..data import fashion_mnist_loaders
 from ..models.alexnet import small_alexnet
-from ..runtime import by_profile, device, is_quiet
+from ..runtime import device, is_quiet
+from . import Experiment, Outcome, seeded
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How the ReLU/tanh race is run."""
+
+    images: int          # training images
+    epochs: int
+    target: float        # training error to reach (running mean over ``window`` batches)
+    window: int = 10
+    lr: float = 0.01
+    batch_size: int = 64
+    seed: int = 0
+
+
+SETTINGS = {
+    "ci": Settings(images=2048, epochs=1, target=0.6),
+    "default": Settings(images=8192, epochs=2, target=0.3),
+    "full": Settings(images=60000, epochs=3, target=0.2),
+}
 
 
 def running_error(errors: list[float], window: int) -> np.ndarray:
@@ -35,7 +58,7 @@ def train_errors(activation: type[nn.Module], images: int, epochs: int, *, lr: f
                  batch_size: int = 64, seed: int = 0, dev: torch.device | None = None) -> list[float]:
     """Per-batch training errors of ``small_alexnet(activation=...)`` trained with SGD + momentum."""
     dev = dev or device()
-    torch.manual_seed(seed)
+    seeded(seed)
     model = small_alexnet(activation=activation, lrn=False, dropout=0.0, two_gpu=False).to(dev)
     opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)
     train, _ = fashion_mnist_loaders(batch_size, train_limit=images, test_limit=10, seed=seed)
@@ -55,24 +78,24 @@ def train_errors(activation: type[nn.Module], images: int, epochs: int, *, lr: f
     return errors
 
 
-def relu_vs_tanh(profile: str | None = None) -> dict:
+def run(s: Settings) -> Outcome:
     """Train the same small net with ReLU and with tanh; steps to reach the target error.
 
-    Returns ``{"target", "window", "max_steps", "relu_steps", "tanh_steps", "speedup",
-    "relu_errors", "tanh_errors"}``; ``speedup`` = tanh steps / ReLU steps (a run that never
-    reaches the target counts as ``max_steps``).
+    Returns ``{"max_steps", "relu_steps", "tanh_steps", "speedup", "relu_errors", "tanh_errors"}``;
+    ``speedup`` = tanh steps / ReLU steps (a run that never reaches the target counts as
+    ``max_steps``).
     """
-    images, epochs, target = by_profile(ci=(2048, 1, 0.6), default=(8192, 2, 0.3),
-                                        full=(60000, 3, 0.2), profile=profile)
-    window = 10
-    out: dict = {"target": target, "window": window}
+    out: dict = {}
     for act in (nn.ReLU, nn.Tanh):
-        errors = train_errors(act, images, epochs)
+        errors = train_errors(act, s.images, s.epochs, lr=s.lr, batch_size=s.batch_size, seed=s.seed)
         key = act.__name__.lower()
         out[f"{key}_errors"] = errors
-        out[f"{key}_steps"] = steps_to_target(errors, target, window)
+        out[f"{key}_steps"] = steps_to_target(errors, s.target, s.window)
     out["max_steps"] = len(out["relu_errors"])
     relu = out["relu_steps"] or out["max_steps"]
     tanh = out["tanh_steps"] or out["max_steps"]
     out["speedup"] = tanh / relu
-    return out
+    return Outcome(out)
+
+
+EXPERIMENT = Experiment("relu-vs-tanh", run, SETTINGS)

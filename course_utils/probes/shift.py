@@ -1,9 +1,9 @@
-"""How much does a small shift change an image's representation? (notebooks 01 and 03)
+"""How much does a small shift change an image's representation? (notebooks 01 and 04)
 
 For each image and each shift of ``d`` pixels we compare the representation of the image with the
 representation of the shifted image by cosine similarity (1 = same direction). Flattened pixels
 are compared with conv (+ pooling) features; the claim of notebook 01 is that pooled conv features
-change much less than raw pixels, and notebook 03 compares max with average pooling.
+change much less than raw pixels, and notebook 04 compares max with average pooling.
 """
 
 from __future__ import annotations
