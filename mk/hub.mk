@@ -16,7 +16,7 @@ HUB_DATA ?= $(HUB_DIR)/data
 HUB_COURSE ?= notebooks
 HUB_PROXY := $(HUB_DIR)/node_modules/.bin/configurable-http-proxy
 STUDENTS ?= 4
-HUB_NOTEBOOK ?= 03_pooling_and_cnn.ipynb
+HUB_NOTEBOOK ?= 04_pooling_and_cnn.ipynb
 HUB_LOAD_ARGS ?=
 
 .PHONY: hub hub-data hub-proxy hub-load

@@ -60,10 +60,12 @@ def test_the_example_class_list_is_valid():
 
 @pytest.fixture
 def shared(tmp_path):
-    """A small shared data folder: one result, and a cache folder (read-only like the real one)."""
+    """A small shared data folder: one result, and a cache (read-only like the real one)."""
     folder = tmp_path / "shared"
     (folder / "results").mkdir(parents=True)
     (folder / "cache").mkdir()
+    for split in ("train", "test"):
+        (folder / "cache" / f"fashion-mnist-{split}-images.npy").write_bytes(b"")
     (folder / "results" / "demo-default.json").write_text('{"shipped": true}')
     yield folder
     for path in [folder, *folder.rglob("*")]:
@@ -85,15 +87,16 @@ def test_course_copy_never_overwrites_a_students_work(tmp_path):
 def test_retraining_replaces_the_students_link_not_the_shared_result(tmp_path, shared, monkeypatch):
     from course_utils.results import load_result, save_result
 
-    overlay = course_home.prepare_home(tmp_path / "home", tmp_path, shared)
-    assert (overlay / "cache").resolve() == shared.resolve() / "cache"
+    env = course_home.prepare_home(tmp_path / "home", tmp_path, shared)
+    assert env["COURSE_DATA_DIR"] == str(shared.resolve())  # the data set: read in place
     for path in [shared, *shared.rglob("*")]:
         path.chmod(0o555 if path.is_dir() else 0o444)
-    monkeypatch.setenv("COURSE_DATA_DIR", str(overlay))
-    save_result("demo", {"mine": 1}, seconds=1.0, profile="default")
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    save_result("demo", "default", {"mine": 1}, settings={}, seconds=1.0)
     assert load_result("demo", "default").data == {"mine": 1}
     assert json.loads((shared / "results" / "demo-default.json").read_text()) == {"shipped": True}
-    course_home.link_data(tmp_path / "home", shared)  # the next start keeps the student's own file
+    course_home.link_results(tmp_path / "home", shared)  # the next start keeps the student's own file
     assert load_result("demo", "default").data == {"mine": 1}
 
 
@@ -108,7 +111,7 @@ def test_locale_is_set_once_and_the_students_choice_wins(tmp_path):
 
 def test_missing_shared_cache_names_the_fix(tmp_path):
     with pytest.raises(FileNotFoundError, match="make hub-data"):
-        course_home.link_data(tmp_path / "home", tmp_path / "nowhere")
+        course_home.link_results(tmp_path / "home", tmp_path / "nowhere")
 
 
 # --------------------------------------------------------------------------- the hub's config
@@ -226,8 +229,11 @@ def test_kubernetes_start_hook_runs_as_written(tmp_path):
         assert run.returncode == 0, run.stderr
         home = tmp_path / "jovyan"
         assert (home / course_home.COURSE_FOLDER / "00_course_map.ipynb").exists()
-        env_dir = k8s_config()["singleuser"]["extraEnv"]["COURSE_DATA_DIR"].replace("/home/jovyan", str(home))
-        assert (Path(env_dir) / "cache").resolve() == shared.resolve() / "cache"
+        extra_env = k8s_config()["singleuser"]["extraEnv"]
+        assert extra_env["COURSE_DATA_DIR"] == "/srv/cnn-course/data"  # the image's shared folder
+        results = Path(extra_env["COURSE_RESULTS_DIR"].replace("/home/jovyan", str(home)))
+        linked = sorted(p.name for p in results.iterdir())
+        assert linked and linked == sorted(p.name for p in (shared / "results").iterdir())
         assert k8s_config()["singleuser"]["defaultUrl"] == "/lab/tree/cnn-course/00_course_map.ipynb"
     finally:
         for path in [shared, *shared.rglob("*")]:
@@ -242,7 +248,7 @@ def test_instructors_capacity_table_is_the_recorded_runs():
                       r"\| (\d+) / (\d+) MB; (\d+) MB \|$", section, flags=re.M)
     runs = {r["students"]: r for r in lecture_runs()
             if r["notebook"] == "03_pooling_and_cnn.ipynb" and r["cells"] is None}
-    assert len(rows) >= 5 and {int(r[0]) for r in rows} <= set(runs)
+    assert len(rows) >= 4 and {int(r[0]) for r in rows} <= set(runs)
     p = hub_load.percentile
     for row in rows:
         run = runs[int(row[0])]

@@ -426,7 +426,7 @@ def summary(students: list[Student]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=4, help=f"how many (1..{MAX_STUDENTS})")
-    parser.add_argument("--notebook", default="03_pooling_and_cnn.ipynb", help="the lecture notebook each runs")
+    parser.add_argument("--notebook", default="04_pooling_and_cnn.ipynb", help="the lecture notebook each runs")
     parser.add_argument("--cells", type=int, default=None, help="run only the first N code cells")
     parser.add_argument("--profile", default="default", help="COURSE_PROFILE of the students")
     parser.add_argument("--threads", type=int, default=1, help="OMP/MKL threads per student (the hub's default)")

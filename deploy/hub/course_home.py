@@ -1,4 +1,4 @@
-"""A student's home on the hub: the class list, the course copy, and the data overlay.
+"""A student's home on the hub: the class list, the course copy, and where the data is read.
 
 Used by ``jupyterhub_config.py`` before each student's server starts (``make hub``), and by the
 Kubernetes image's start hook (``deploy/kubernetes/config.yaml``)::
@@ -6,17 +6,17 @@ Kubernetes image's start hook (``deploy/kubernetes/config.yaml``)::
     python deploy/hub/course_home.py shared TARGET --results data/results [--cache data/cache]
     python deploy/hub/course_home.py home HOME --course NOTEBOOKS --shared-data SHARED [--locale ko_KR]
 
-What a home gets, on every start, without ever overwriting a student's work:
+The shared data folder (``shared``) holds ``cache/`` (Fashion-MNIST, both splits) and
+``results/`` (the shipped results), read-only, one copy for the whole class. What a home gets,
+on every start, without ever overwriting a student's work:
 
-* ``cnn-course/``: a copy of the course notebooks, made once; a notebook the class list gains
-  later (a new lecture) is added, an existing one is left as the student edited it;
-* ``.course-data/``: the folder ``COURSE_DATA_DIR`` points at. ``cache`` is a link to the shared
-  read-only data folder's Fashion-MNIST cache (one copy on the machine for the whole class), and
-  ``results/`` holds one link per shipped result. A student who retrains (``RETRAIN = True``)
-  writes a new file that replaces *their own link* (results are written atomically: a temporary
-  file renamed over the link), so the shared folder is never written and the other students
-  still replay the shipped run. (``course_utils`` keeps results under ``COURSE_DATA_DIR``, so a
-  ``COURSE_DATA_DIR`` pointing straight at a read-only folder would make retraining fail.)
+* ``cnn-course/``: a copy of the course notebooks, made once; a notebook the course gains later
+  (a new lecture) is added, an existing one is left as the student edited it;
+* ``COURSE_DATA_DIR`` = the shared folder itself: the course only reads Fashion-MNIST there;
+* ``COURSE_RESULTS_DIR`` = ``~/.course-results/``, one link per shipped result. A student who
+  retrains (``RETRAIN = True``) writes a new file that replaces *their own link* (results are
+  written atomically: a temporary file renamed over the link), so the shared folder is never
+  written and the other students still replay the shipped run;
 * optionally the JupyterLab language (``--locale ko_KR``), as a user setting the student can
   change back in *Settings -> Language*.
 """
@@ -32,7 +32,7 @@ import sys
 from pathlib import Path
 
 COURSE_FOLDER = "cnn-course"
-DATA_FOLDER = ".course-data"
+RESULTS_FOLDER = ".course-results"
 NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,31}$")
 LOCALE_SETTING = Path(".jupyter/lab/user-settings/@jupyterlab/translation-extension/plugin.jupyterlab-settings")
 
@@ -83,27 +83,29 @@ def copy_course(home: Path, course: Path) -> list[str]:
     return copied
 
 
-def link_data(home: Path, shared: Path) -> Path:
-    """Make ``home/.course-data``: ``cache`` -> the shared cache, ``results/NAME`` -> each shared
-    result (a student's own retrained result, a regular file, is kept). Returns the folder."""
+def link_results(home: Path, shared: Path) -> Path:
+    """Make ``home/.course-results`` with a link to each result of ``shared/results`` (a student's
+    own retrained result, a regular file, is kept); returns the folder."""
     shared = Path(shared).resolve()
-    if not (shared / "cache").is_dir():
-        raise FileNotFoundError(f"{shared}/cache is missing: prepare the shared data folder first "
-                                f"(`make hub-data`)")
-    overlay = home / DATA_FOLDER
-    (overlay / "results").mkdir(parents=True, exist_ok=True)
-    cache = overlay / "cache"
-    if cache.is_symlink() or not cache.exists():
-        if cache.is_symlink():
-            cache.unlink()
-        cache.symlink_to(shared / "cache", target_is_directory=True)
+    cache = shared / "cache"
+    if not all((cache / f"fashion-mnist-{split}-images.npy").exists() for split in ("train", "test")):
+        raise FileNotFoundError(f"{cache} lacks the Fashion-MNIST cache: prepare the shared data "
+                                f"folder first (`make hub-data`)")
+    mine = home / RESULTS_FOLDER
+    mine.mkdir(parents=True, exist_ok=True)
     for result in sorted((shared / "results").glob("*")):
-        mine = overlay / "results" / result.name
-        if mine.is_symlink() and Path(os.readlink(mine)) != result:
-            mine.unlink()  # the shared folder moved: point at its new place
-        if not mine.exists() and not mine.is_symlink():
-            mine.symlink_to(result)
-    return overlay
+        link = mine / result.name
+        if link.is_symlink() and Path(os.readlink(link)) != result:
+            link.unlink()  # the shared folder moved: point at its new place
+        if not link.exists() and not link.is_symlink():
+            link.symlink_to(result)
+    return mine
+
+
+def course_environment(home: Path, shared: Path) -> dict[str, str]:
+    """The variables that point a student's course at the shared data and their own results."""
+    return {"COURSE_DATA_DIR": str(Path(shared).resolve()),
+            "COURSE_RESULTS_DIR": str(link_results(home, shared))}
 
 
 def set_locale(home: Path, locale: str) -> None:
@@ -143,20 +145,21 @@ def make_shared_data(target: Path, results: Path, cache: Path | None = None) -> 
     return target
 
 
-def prepare_home(home: Path, course: Path, shared: Path, locale: str | None = None) -> Path:
-    """Everything a student's home needs before their server starts; returns the data overlay."""
+def prepare_home(home: Path, course: Path, shared: Path, locale: str | None = None) -> dict[str, str]:
+    """Everything a student's home needs before their server starts; returns the environment
+    variables of :func:`course_environment`."""
     home = Path(home)
     home.mkdir(parents=True, exist_ok=True)
     copy_course(home, course)
     if locale:
         set_locale(home, locale)
-    return link_data(home, shared)
+    return course_environment(home, shared)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    home = sub.add_parser("home", help="prepare a student's home (course copy, data overlay)")
+    home = sub.add_parser("home", help="prepare a student's home (course copy, data and results folders)")
     home.add_argument("home", type=Path)
     home.add_argument("--course", type=Path, required=True, help="folder of the notebooks to hand out")
     home.add_argument("--shared-data", type=Path, required=True, help="the shared read-only data folder")
@@ -171,8 +174,8 @@ def main(argv: list[str] | None = None) -> int:
         size = sum(p.stat().st_size for p in target.rglob("*") if p.is_file()) / 2**20
         print(f"shared data folder {target}: {size:.0f} MB, read-only")
         return 0
-    overlay = prepare_home(args.home, args.course, args.shared_data, args.locale)
-    print(f"course in {args.home / COURSE_FOLDER}; COURSE_DATA_DIR={overlay}")
+    env = prepare_home(args.home, args.course, args.shared_data, args.locale)
+    print(f"course in {args.home / COURSE_FOLDER}; " + ", ".join(f"{k}={v}" for k, v in env.items()))
     return 0
 
 

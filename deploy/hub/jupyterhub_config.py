@@ -119,12 +119,12 @@ c.Spawner.environment = {
 
 
 def pre_spawn_hook(spawner) -> None:
-    """Copy the course into the student's home (once), link the shared data (every start), and
-    give the server a short private runtime folder for its kernels' sockets."""
-    home = Path(spawner.home_dir)
-    overlay = prepare_home(home, course, shared_data)
+    """Copy the course into the student's home (once), point it at the shared data and its own
+    results (every start), and give the server a short private runtime folder for its kernels'
+    sockets."""
+    course_env = prepare_home(Path(spawner.home_dir), course, shared_data)
     spawner.course_runtime = tempfile.mkdtemp(prefix=f"cnn-hub-{spawner.user.name[:12]}-")
-    spawner.environment = dict(spawner.environment, COURSE_DATA_DIR=str(overlay),
+    spawner.environment = dict(spawner.environment, **course_env,
                                JUPYTER_RUNTIME_DIR=spawner.course_runtime)
 
 
