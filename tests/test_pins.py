@@ -102,3 +102,18 @@ def test_environment_python_matches_pyproject():
 def test_normalise():
     assert normalise("jupyterlab_rise") == normalise("JupyterLab-RISE") == "jupyterlab-rise"
     assert normalise("zope.interface") == "zope-interface"
+
+
+def test_hub_pins():
+    """JupyterHub, its culler and the Korean language pack are pinned like everything else, and the
+    proxy `make hub` installs with npm is pinned exactly in deploy/hub/ (package.json and its lock)."""
+    import json
+
+    pins = pyproject_pins()
+    assert pins["jupyterhub"] == "6.1.1" and pins["jupyterhub-idle-culler"] == "2.0.0"
+    assert pins[normalise("jupyterlab-language-pack-ko-kr")] == "4.5.post3"
+    package = json.loads((ROOT / "deploy" / "hub" / "package.json").read_text())
+    assert package["dependencies"] == {"configurable-http-proxy": "5.3.0"}
+    lock = json.loads((ROOT / "deploy" / "hub" / "package-lock.json").read_text())
+    assert lock["packages"][""]["dependencies"] == package["dependencies"]
+    assert lock["packages"]["node_modules/configurable-http-proxy"]["version"] == "5.3.0"

@@ -14,7 +14,13 @@ What it does, as a student and an instructor would:
    ``output size = ... = N``), check N against ``floor((W + 2P - K) / S) + 1``, press the arrow
    key on the focused ``S`` slider handle, and check that the status line follows the new stride;
 4. open a notebook as RISE slides (``/rise/<path>``) and move to the next slide;
-5. check that the browser asked nothing of the network beyond the local server.
+5. check that the browser asked nothing of the network beyond the local server;
+6. JupyterLab in Korean: start a second JupyterLab with the Korean switch of ``make lab LANG=ko``
+   (``deploy/lab-language/ko.json`` merged into the settings overrides), check that the menu bar
+   reads 파일 편집 보기 ..., and that Chromium draws those labels with a font that has Korean
+   glyphs (the platform font it used, asked over the DevTools protocol, must be one that
+   fontconfig lists for Korean, such as Debian's fonts-nanum, not a fallback drawing empty
+   boxes); screenshot ``korean_menu.png``.
 
 Screenshots go to ``--out`` (``build/browser/``). The exit status is 0 on success, 1 on a failed
 check; a missing Chromium is reported as skipped (exit 0) with the reason, never hidden.
@@ -66,7 +72,8 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_lab(root: Path, port: int, token: str, home: Path) -> subprocess.Popen:
+def start_lab(root: Path, port: int, token: str, home: Path,
+              extra_args: tuple[str, ...] = ()) -> subprocess.Popen:
     """JupyterLab serving ``root`` with live widgets at the CI profile; returns the process."""
     settings = home / "settings" / "@jupyterlab"
     for plugin, text in [("docmanager-extension/plugin", '{"autosave": false}'),
@@ -82,7 +89,7 @@ def start_lab(root: Path, port: int, token: str, home: Path) -> subprocess.Popen
     env.pop("MPLBACKEND", None)  # the kernel's inline backend draws the explorer's figures
     command = [str(Path(sys.executable).with_name("jupyter")), "lab", "--no-browser",
                "--ip=127.0.0.1", f"--port={port}", f"--IdentityProvider.token={token}",
-               f"--ServerApp.root_dir={root}", "--LabApp.expose_app_in_browser=True"]
+               f"--ServerApp.root_dir={root}", "--LabApp.expose_app_in_browser=True", *extra_args]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")
     log = open(home / "lab.log", "w")
@@ -247,6 +254,96 @@ def open_rise(page, base: str, token: str, path: str, out: Path) -> str:
     return f"RISE deck of {path}: {total} slides, moved from slide {first + 1} to {now + 1}"
 
 
+KOREAN_MENUS = ("파일", "편집", "보기", "실행", "커널")  # File, Edit, View, Run, Kernel
+LANGUAGE_SWITCH = ROOT / "deploy" / "lab-language" / "ko.json"  # what `make lab LANG=ko` merges
+
+
+def korean_fonts() -> set[str]:
+    """Font families fontconfig lists as covering Korean (``fc-list :lang=ko family``)."""
+    try:
+        listing = subprocess.run(["fc-list", ":lang=ko", "family"], capture_output=True, text=True,
+                                 timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return set()
+    return {name.strip() for line in listing.splitlines() for name in line.split(",") if name.strip()}
+
+
+def korean_settings(home: Path) -> Path:
+    """The environment's JupyterLab settings folder, copied, with the Korean switch merged in."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    from lab_overrides import merge
+
+    target = home / "app-settings-ko"
+    source = Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings"
+    if source.is_dir():
+        shutil.copytree(source, target)
+    merge(LANGUAGE_SWITCH, target / "overrides.json")
+    return target
+
+
+def check_korean(page, base: str, token: str, out: Path) -> str:
+    """The menu bar is Korean and drawn with a font that has Korean glyphs."""
+    fonts = korean_fonts()
+    if not fonts:
+        raise CheckFailed("fontconfig lists no font with Korean glyphs: install Debian's fonts-nanum "
+                          "(.ci/run and `make lab LANG=ko` do)")
+    page.goto(f"{base}/lab?token={token}")
+    labels = page.locator("#jp-menu-panel .lm-MenuBar-itemLabel")
+    labels.first.wait_for(timeout=60_000)
+    texts = [t.strip() for t in labels.all_inner_texts()]
+    missing = [m for m in KOREAN_MENUS if m not in texts]
+    if missing:
+        raise CheckFailed(f"the menu bar reads {texts}, not the Korean menus {list(KOREAN_MENUS)}")
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+    used = {}
+    for index, label in enumerate(texts[:len(KOREAN_MENUS)]):
+        nodes = cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": "#jp-menu-panel .lm-MenuBar-itemLabel"})
+        drawn = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": nodes["nodeIds"][index]})["fonts"]
+        glyphs = sum(f["glyphCount"] for f in drawn if f["familyName"] in fonts)
+        used[label] = sorted({f["familyName"] for f in drawn})
+        if glyphs < len(label):
+            raise CheckFailed(f"menu {label!r} is drawn with {drawn}: no font with Korean glyphs "
+                              f"(fontconfig's Korean fonts: {sorted(fonts)[:6]})")
+    labels.first.click()  # open 파일 (File) to show a Korean menu in the screenshot
+    page.locator(".lm-Menu").first.wait_for(timeout=10_000)
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(out / "korean_menu.png"))
+    families = sorted({f for names in used.values() for f in names})
+    return f"JupyterLab in Korean: menus {' '.join(texts[:5])} ... drawn with {', '.join(families)}"
+
+
+def run_korean_check(pw, home: Path, out: Path) -> None:
+    """A second JupyterLab with the Korean switch, one page, :func:`check_korean`."""
+    root = home / "course-ko"
+    root.mkdir()
+    port, token = free_port(), os.urandom(16).hex()
+    base = f"http://127.0.0.1:{port}"
+    lab = start_lab(root, port, token, home, (f"--LabApp.app_settings_dir={korean_settings(home)}",))
+    try:
+        wait_for_server(base, token, lab)
+        browser = pw.chromium.launch_persistent_context(
+            str(home / "chromium-profile-ko"), executable_path=str(CHROMIUM), headless=True,
+            args=CHROMIUM_FLAGS, viewport={"width": 1280, "height": 900}, locale="ko-KR")
+        try:
+            page = browser.new_page()
+            try:
+                print("  " + check_korean(page, base, token, out))
+            except Exception:
+                page.screenshot(path=str(out / "korean_failure.png"))
+                raise
+        finally:
+            browser.close()
+    finally:
+        lab.terminate()
+        try:
+            lab.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            lab.kill()
+
+
 def drive(page, base: str, token: str, notebook: Path, rise: Path, out: Path, timeout: float,
           start: float) -> None:
     """The three checks, in order; each prints one line or raises ``CheckFailed``."""
@@ -314,6 +411,7 @@ def main(argv: list[str] | None = None) -> int:
                     raise
                 finally:
                     browser.close()
+                run_korean_check(pw, home, args.out)
         except (CheckFailed, PlaywrightError) as err:
             print(f"FAILED test-browser: {err}\n  screenshots: {args.out}", file=sys.stderr)
             print(f"  JupyterLab log (last lines):\n{_tail(home / 'lab.log')}", file=sys.stderr)
