@@ -12,6 +12,7 @@ import gzip
 import hashlib
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -233,3 +234,27 @@ def test_full_disk_leaves_nothing_half_written(sources, tmp_path, monkeypatch, c
     monkeypatch.setattr(data, "_READ_ONLY", set())
     load(sources, cache)
     assert lines(capsys) == [] and files_in(cache) == complete_cache()
+
+
+# --------------------------------------------------------------------------- the hub's shared folder (deploy/hub)
+
+@pytest.mark.skipif(not Path("/usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz").exists(),
+                    reason="Debian's dataset-fashion-mnist is not installed (make data)")
+def test_hub_shared_folder_copies_the_digests(tmp_path, monkeypatch, capsys):
+    """`make hub-data` copies a cache with its digests, so the shared copy verifies as it is."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "deploy" / "hub"))
+    import course_home
+
+    cache = tmp_path / "cache"
+    for split in ("train", "test"):
+        load_fashion_mnist(split, cache_dir=cache, url=None)
+    (tmp_path / "results").mkdir()
+    capsys.readouterr()
+    monkeypatch.setattr(data, "_read_system", lambda *a: pytest.fail("the copied cache should verify"))
+    shared = course_home.make_shared_data(tmp_path / "shared", tmp_path / "results", cache)
+    try:
+        assert lines(capsys) == []
+        assert files_in(shared / "cache") == files_in(cache)  # arrays and digests
+    finally:
+        for path in [shared, *shared.rglob("*")]:
+            path.chmod(0o755)
