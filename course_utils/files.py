@@ -1,8 +1,10 @@
 """Writing files so that a crash never leaves half a file behind.
 
-Caches, results and weights are written to a temporary file next to their destination and renamed
-into place only when complete (``os.replace`` is atomic on one file system). A reader therefore
-sees the old file or the new one, never a torn one; on any error the temporary file is removed.
+Caches, results and weights are written to a temporary file next to their destination, flushed to
+the disk (``os.fsync``), and renamed into place only when complete (``os.replace`` is atomic on one
+file system). A reader therefore sees the old file or the new one, never a torn one, even after a
+crash or a power cut; on any error (a full disk, a read-only folder, Ctrl-C) the temporary file is
+removed and the error is raised as it was.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ def atomic_write(path: Path) -> Iterator[BinaryIO]:
     try:
         with os.fdopen(fd, "wb") as f:
             yield f
+            f.flush()
+            os.fsync(f.fileno())  # the bytes are on the disk before the name points at them
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:

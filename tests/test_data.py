@@ -122,7 +122,8 @@ def test_mean_and_std_constants_match_the_data(real_cache):
 @needs_debian
 def test_cache_is_valid_npy_and_atomic(real_cache):
     names = sorted(p.name for p in real_cache.iterdir())
-    assert names == sorted(f"fashion-mnist-{s}-{k}.npy" for s in ("train", "test") for k in ("images", "labels"))
+    arrays = [f"fashion-mnist-{s}-{k}.npy" for s in ("train", "test") for k in ("images", "labels")]
+    assert names == sorted(arrays + [a + ".sha256" for a in arrays])  # each array with its digest
     assert no_part_files(real_cache)
     labels = np.load(real_cache / "fashion-mnist-test-labels.npy", allow_pickle=False)
     assert labels.shape == (10_000,) and labels.dtype == np.int64
@@ -321,11 +322,8 @@ def test_download_decoded_sha256_checked(server, tmp_path):
 def test_fashion_mnist_available(monkeypatch, tmp_path):
     monkeypatch.setattr(data, "_read_system", lambda *args: None)  # as on a machine without Debian's files
     assert fashion_mnist_available() is False
-    cache = tmp_path / "data" / "cache"
     images, labels = small_split(4)
-    cache.mkdir(parents=True)
-    np.save(cache / "fashion-mnist-test-images.npy", images)
-    np.save(cache / "fashion-mnist-test-labels.npy", labels.astype(np.int64))
+    data._write_cache("test", tmp_path / "data" / "cache", (images, labels.astype(np.int64)))
     assert fashion_mnist_available() is True
 
 
@@ -333,12 +331,9 @@ def test_main_reports(monkeypatch, capsys, tmp_path):
     monkeypatch.setattr(data, "_read_system", lambda *args: None)
     assert data.main(["--offline"]) == 1
     assert "error:" in capsys.readouterr().out
-    cache = tmp_path / "data" / "cache"
-    cache.mkdir(parents=True)
     for split in ("train", "test"):
         images, labels = small_split(3)
-        np.save(cache / f"fashion-mnist-{split}-images.npy", images)
-        np.save(cache / f"fashion-mnist-{split}-labels.npy", labels.astype(np.int64))
+        data._write_cache(split, tmp_path / "data" / "cache", (images, labels.astype(np.int64)))
     assert data.main(["--offline"]) == 0
     out = capsys.readouterr().out
     assert "Fashion-MNIST train: 3 images" in out and "Fashion-MNIST test: 3 images" in out

@@ -1,6 +1,7 @@
 """Real data for the course: Fashion-MNIST and a few real photographs.
 
 * :mod:`.fashion_mnist` -- the files: cache, Debian's package or a verified download (``load_fashion_mnist``);
+* :mod:`.cache` -- the fast cache: arrays checked against a SHA-256 digest stored beside each;
 * :mod:`.loaders` -- tensors and mini-batches (``FashionMNIST``, ``BatchLoader``, ``fashion_mnist_loaders``);
 * :mod:`.photos` -- scikit-image's photographs (``photo``).
 

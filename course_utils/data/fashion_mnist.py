@@ -8,13 +8,18 @@ this order and stops at the first hit:
 2. Debian's package ``dataset-fashion-mnist`` in ``/usr/share/datasets/fashion-mnist/``;
 3. a download of the official files, checked against the published MD5 sums.
 
-Whatever the source, the decoded bytes are checked against SHA-256 sums, the cache is written
-atomically (a temporary file renamed into place), and a missing or damaged data set raises
-:class:`DatasetUnavailableError` with the command that fixes it.
+Whatever the source, the decoded bytes are checked against SHA-256 sums, and a missing or damaged
+data set raises :class:`DatasetUnavailableError` with the command that fixes it.
+
+The cache (:mod:`.cache`) keeps each array with its SHA-256 digest beside it and checks it on every
+load: a cache that does not match is rebuilt from the sources, with one line saying so. A cache
+folder that cannot be written (a class's shared, read-only data folder on a JupyterHub) is read if
+it verifies; otherwise the sources are read at each load, with one line and no error.
 """
 
 from __future__ import annotations
 
+import errno
 import gzip
 import hashlib
 import http.client
@@ -27,8 +32,8 @@ from typing import Literal
 
 import numpy as np
 
-from ..files import atomic_write
 from ..paths import data_dir
+from .cache import CacheMismatch, digest_path, load_verified, save_verified
 
 Split = Literal["train", "test"]
 
@@ -139,15 +144,33 @@ def _cache_paths(split: Split, cache: Path) -> tuple[Path, Path]:
 
 
 def _read_cache(split: Split, cache: Path) -> tuple[np.ndarray, np.ndarray] | None:
-    img_path, lab_path = _cache_paths(split, cache)
-    if not (img_path.exists() and lab_path.exists()):
-        return None
+    """The cached split if it verifies; ``None`` if there is none yet or it fails its check (said in one line)."""
+    paths = _cache_paths(split, cache)
+    if not any(p.exists() or digest_path(p).exists() for p in paths):
+        return None  # nothing cached yet: the first load builds it, quietly
     try:
-        images = np.load(img_path, allow_pickle=False)
-        labels = np.load(lab_path, allow_pickle=False)
+        images, labels = (load_verified(p) for p in paths)
         return _pair(images, labels, "cache")
-    except (ValueError, OSError, EOFError, DatasetUnavailableError):  # EOFError: an empty file
-        return None  # a damaged cache is rebuilt from the sources below
+    except (CacheMismatch, ValueError, OSError, EOFError, DatasetUnavailableError) as err:
+        print(f"Fashion-MNIST's cache in {cache} failed its check ({err}): loading from the sources and rebuilding it.")
+        return None
+
+
+_READ_ONLY: set[Path] = set()
+"""Cache folders found read-only in this session: said once, not tried again."""
+
+
+def _write_cache(split: Split, cache: Path, arrays: tuple[np.ndarray, np.ndarray]) -> None:
+    """Cache a split; if that fails (a read-only folder, a full disk), say so in one line and go on."""
+    if cache in _READ_ONLY:
+        return
+    try:
+        save_verified(dict(zip(_cache_paths(split, cache), arrays)))
+    except OSError as err:
+        if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            _READ_ONLY.add(cache)
+        print(f"Fashion-MNIST cannot be cached in {cache} ({err.strerror or err}): "
+              f"it is read from the sources instead (about a second a load).")
 
 
 def _read_system(split: Split, dirs: tuple[Path, ...], sums: Checksums):
@@ -210,9 +233,7 @@ def load_fashion_mnist(
                         for n in names), where=url)
     if found is None:
         raise DatasetUnavailableError(f"Fashion-MNIST ({split}) was not found. {FIX_HINT}")
-    for path, array in zip(_cache_paths(split, cache), found):
-        with atomic_write(path) as f:
-            np.save(f, array, allow_pickle=False)
+    _write_cache(split, cache, found)
     return found
 
 

@@ -136,8 +136,9 @@ def make_shared_data(target: Path, results: Path, cache: Path | None = None) -> 
     (target / "cache").mkdir(parents=True)
     shutil.copytree(results, target / "results",
                     ignore=shutil.ignore_patterns("*-ci.*", "*.part", ".*"))
-    for npy in sorted(Path(cache).glob("fashion-mnist-*.npy")) if cache else []:
-        shutil.copyfile(npy, target / "cache" / npy.name)
+    for pattern in ("fashion-mnist-*.npy", "fashion-mnist-*.npy.sha256") if cache else ():  # arrays, digests
+        for npy in sorted(Path(cache).glob(pattern)):
+            shutil.copyfile(npy, target / "cache" / npy.name)
     for split in ("train", "test"):
         load_fashion_mnist(split, cache_dir=target / "cache")  # checks the copies, or makes them
     for path in [*target.rglob("*"), target]:
