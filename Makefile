@@ -50,7 +50,7 @@ data: setup
 	@$(PY) -m course_utils.data
 
 lab: data
-	$(VENV)/bin/jupyter lab notebooks/00_course_map.ipynb --ip=127.0.0.1 $(ROOT_FLAG) \
+	$(VENV)/bin/jupyter lab $(LAB_NOTEBOOK_DIR)/00_course_map.ipynb --ip=127.0.0.1 $(ROOT_FLAG) \
 	  $(if $(DISPLAY),,--no-browser)
 
 test: test-clean test-code $(EXTRA_TESTS)

@@ -38,13 +38,24 @@ $(EXECUTED)/%.ipynb: notebooks/%.ipynb $(COURSE_SOURCES) | data
 
 executed: $(EXECUTED_NOTEBOOKS)
 
-slides: $(NODE_MODULES)/.installed $(EXECUTED_NOTEBOOKS)
-	@echo "Rendering reveal.js decks (local reveal.js, require.js, MathJax) into build/slides..."
-	$(PY) tools/slides.py --node-modules $(NODE_MODULES) --out build/slides $(EXECUTED_NOTEBOOKS)
+# With LANG=ko (mk/lang.mk) the executed notebooks are translated by the catalogues (code and
+# outputs stay those of the English run) and the decks and site go to build/ko/.
+KO_EXECUTED := build/executed/ko-$(LECTURE_PROFILE)
+PUBLISHED = $(if $(filter ko,$(LAB_LANGUAGE)),$(wildcard $(KO_EXECUTED)/*.ipynb),$(EXECUTED_NOTEBOOKS))
+PUBLISH_DIR := $(if $(filter ko,$(LAB_LANGUAGE)),build/ko,build)
 
-site: $(NODE_MODULES)/.installed $(EXECUTED_NOTEBOOKS)
-	@echo "Building the site with jupyter-book into build/site..."
-	$(PY) tools/make_site.py --node-modules $(NODE_MODULES) --out build/site $(EXECUTED_NOTEBOOKS)
+.PHONY: ko-executed
+ko-executed: $(EXECUTED_NOTEBOOKS)
+	@rm -rf $(KO_EXECUTED)
+	$(PY) tools/i18n.py build ko --strict --out $(KO_EXECUTED) $(EXECUTED_NOTEBOOKS)
+
+slides: $(NODE_MODULES)/.installed $(EXECUTED_NOTEBOOKS) $(if $(filter ko,$(LAB_LANGUAGE)),ko-executed)
+	@echo "Rendering reveal.js decks (local reveal.js, require.js, MathJax) into $(PUBLISH_DIR)/slides..."
+	$(PY) tools/slides.py --node-modules $(NODE_MODULES) --out $(PUBLISH_DIR)/slides $(PUBLISHED)
+
+site: $(NODE_MODULES)/.installed $(EXECUTED_NOTEBOOKS) $(if $(filter ko,$(LAB_LANGUAGE)),ko-executed)
+	@echo "Building the site with jupyter-book into $(PUBLISH_DIR)/site..."
+	$(PY) tools/make_site.py --node-modules $(NODE_MODULES) --out $(PUBLISH_DIR)/site $(PUBLISHED)
 
 # STUDENT_CHECK=0 only builds; by default every student notebook is also run at the ci profile.
 student: data
