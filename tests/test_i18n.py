@@ -120,3 +120,28 @@ def test_a_korean_notebook_runs(tmp_path, monkeypatch):
     nb = nbformat.read(twin, as_version=4)
     NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
     assert any(c.get("outputs") for c in nb.cells if c.cell_type == "code")
+
+
+def test_package_catalogue_is_current_complete_and_compiled():
+    catalog = i18n.load_catalog(i18n.po_path("ko", i18n.PACKAGE_DOMAIN), "ko")
+    english = {m.id for m in i18n.package_template() if m.id}
+    have = {m.id for m in catalog if m.id}
+    assert english == have, (f"course_utils's messages changed ({sorted(english - have)[:3]} ...): "
+                             "python tools/i18n.py package ko, then translate")
+    counts = i18n.stats(catalog)
+    assert counts.fuzzy == counts.missing == 0, f"course_utils.po: {counts.fuzzy} fuzzy, {counts.missing} missing"
+    assert i18n.mo_path("ko").read_bytes() == i18n.compiled(catalog), \
+        "course_utils.mo is older than course_utils.po: python tools/i18n.py package ko"
+
+
+def test_a_wrong_answer_in_korean_mode_gets_the_korean_hint(monkeypatch):
+    from course_utils.checks.conv import check_output_size
+
+    monkeypatch.delenv("COURSE_STRICT_CHECKS", raising=False)
+    off_by_one = lambda w, k, s, p: (w + 2 * p - k) // s  # noqa: E731
+    monkeypatch.setenv("COURSE_LANG", "ko")
+    korean = str(check_output_size(off_by_one))
+    assert "힌트: 하나 차이입니다" in korean and "입력 (7, 3, 1, 0)에 대해" in korean, korean
+    monkeypatch.setenv("COURSE_LANG", "en")
+    english = str(check_output_size(off_by_one))
+    assert "Hint: off by one" in english and "힌트" not in english, english

@@ -3,6 +3,7 @@
     python tools/i18n.py update ko              # English changed: refresh locale/ko/LC_MESSAGES/*.po
     python tools/i18n.py stats ko               # entries, words, translated / fuzzy / missing
     python tools/i18n.py build ko --out build/ko/notebooks [--strict] [NOTEBOOK ...]
+    python tools/i18n.py package ko             # course_utils's messages: refresh the .po, compile the .mo
 
 One catalogue per notebook (``locale/ko/LC_MESSAGES/<notebook>.po``, gettext's format, which Poedit,
 Weblate and Crowdin read and write). One entry per paragraph of a markdown cell: the English text is
@@ -20,6 +21,7 @@ what ``make ko`` and the tests use: the two editions never drift apart silently.
 from __future__ import annotations
 
 import argparse
+import ast
 import copy
 import io
 import json
@@ -29,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -170,6 +173,78 @@ def stats(catalog: Catalog) -> Stats:
     return s
 
 
+# --------------------------------------------------------------------------- the package's messages
+
+PACKAGE = ROOT / "course_utils"
+PACKAGE_DOMAIN = "course_utils"
+
+
+def package_strings(path: Path) -> list[tuple[str, int]]:
+    """Translatable strings of one module: arguments of ``_``/``N_``, a ``Mistake``'s hint, the hints
+    of ``check_value(..., hints=[(wrong, "hint"), ...])``. Returns ``(text, line)`` pairs."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call):
+            continue
+        name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+        candidates: list[ast.AST] = []
+        if name in ("_", "N_") and node.args:
+            candidates = [node.args[0]]
+        elif name == "Mistake":
+            candidates = node.args[1:2] + [k.value for k in node.keywords if k.arg == "hint"]
+        elif name == "check_value":
+            hints = node.args[3:4] + [k.value for k in node.keywords if k.arg == "hints"]
+            for h in hints:
+                if isinstance(h, (ast.List, ast.Tuple)):
+                    candidates += [e.elts[1] for e in h.elts if isinstance(e, ast.Tuple) and len(e.elts) == 2]
+        found += [(c.value, c.lineno) for c in candidates
+                  if isinstance(c, ast.Constant) and isinstance(c.value, str) and c.value.strip()]
+    return found
+
+
+def package_template() -> Catalog:
+    catalog = new_catalog(None, PACKAGE_DOMAIN)
+    for module in sorted(PACKAGE.rglob("*.py")):
+        for text, line in package_strings(module):
+            catalog.add(text, locations=[(str(module.relative_to(ROOT)), line)])
+    return catalog
+
+
+def mo_path(lang: str) -> Path:
+    return PACKAGE / "locale" / lang / "LC_MESSAGES" / f"{PACKAGE_DOMAIN}.mo"
+
+
+def compiled(catalog: Catalog) -> bytes:
+    """The ``.mo`` bytes of a catalogue (fuzzy entries left out: English is shown instead)."""
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    return buffer.getvalue()
+
+
+def update_package(lang: str) -> Path:
+    """Refresh ``locale/<lang>/LC_MESSAGES/course_utils.po`` and compile the ``.mo`` the package reads."""
+    path = po_path(lang, PACKAGE_DOMAIN)
+    fresh = package_template()
+    if path.exists():
+        catalog = load_catalog(path, lang)
+        fresh.creation_date = catalog.creation_date
+        catalog.update(fresh, no_fuzzy_matching=False)
+        catalog.obsolete.clear()
+    else:
+        catalog = new_catalog(lang, PACKAGE_DOMAIN)
+        for message in fresh:
+            if message.id:
+                catalog.add(message.id, locations=message.locations)
+    catalog.fuzzy = False
+    save_catalog(catalog, path)
+    mo = mo_path(lang)
+    mo.parent.mkdir(parents=True, exist_ok=True)
+    tmp = mo.with_suffix(".mo.tmp")
+    tmp.write_bytes(compiled(load_catalog(path, lang)))
+    tmp.replace(mo)
+    return path
+
+
 # --------------------------------------------------------------------------- building notebooks
 
 class IncompleteCatalog(Exception):
@@ -218,13 +293,19 @@ def translated_notebooks(lang: str) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["update", "stats", "build"])
+    parser.add_argument("command", choices=["update", "stats", "build", "package"])
     parser.add_argument("lang")
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: every notebook (update) or "
                         "every notebook with a catalogue (stats, build)")
     parser.add_argument("--out", type=Path, default=None, help="build: where the twins go")
     parser.add_argument("--strict", action="store_true", help="build: refuse missing or fuzzy entries")
     args = parser.parse_intermixed_args(argv)
+    if args.command == "package":
+        path = update_package(args.lang)
+        counts = stats(load_catalog(path, args.lang))
+        print(f"updated {path} ({counts.entries} messages: {counts.translated} translated, "
+              f"{counts.fuzzy} fuzzy, {counts.missing} missing) and {mo_path(args.lang)}")
+        return 0
     if args.command == "update":
         chosen = args.notebooks or sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
         for path in update(args.lang, chosen):

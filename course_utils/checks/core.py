@@ -27,6 +27,8 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import torch
 
+from ..i18n import _
+
 
 @dataclass(frozen=True)
 class CheckResult:
@@ -89,31 +91,31 @@ def same(got: Any, want: Any, *, rtol: float = 1e-4, atol: float = 1e-5) -> str 
     """``None`` if ``got`` matches ``want``; otherwise a short reason (shape, type or value)."""
     if isinstance(want, (torch.Tensor, np.ndarray)):
         if not isinstance(got, (torch.Tensor, np.ndarray)):
-            return f"expected a {type(want).__name__}, got {type(got).__name__}"
+            return _("expected a {want}, got {got}").format(want=type(want).__name__, got=type(got).__name__)
         g = torch.as_tensor(np.asarray(got) if isinstance(got, np.ndarray) else got.detach().cpu())
         w = torch.as_tensor(np.asarray(want) if isinstance(want, np.ndarray) else want.detach().cpu())
         if tuple(g.shape) != tuple(w.shape):
-            return f"shape {tuple(g.shape)}, expected {tuple(w.shape)}"
+            return _("shape {got}, expected {want}").format(got=tuple(g.shape), want=tuple(w.shape))
         if not torch.allclose(g.double(), w.double(), rtol=rtol, atol=atol):
             worst = float((g.double() - w.double()).abs().max())
-            return f"values differ (largest difference {worst:.3g})"
+            return _("values differ (largest difference {worst})").format(worst=f"{worst:.3g}")
         return None
     if isinstance(want, (tuple, list)):
         if not isinstance(got, (tuple, list)) or len(got) != len(want):
-            return f"expected {len(want)} values, got {_short(got)}"
+            return _("expected {n} values, got {got}").format(n=len(want), got=_short(got))
         for k, (g, w) in enumerate(zip(got, want)):
             reason = same(g, w, rtol=rtol, atol=atol)
             if reason:
-                return f"item {k}: {reason}"
+                return _("item {k}: {reason}").format(k=k, reason=reason)
         return None
     if isinstance(want, (int, float)) and not isinstance(want, bool):
         if not isinstance(got, (int, float, np.number)) or isinstance(got, bool):
-            return f"expected a number, got {_short(got)}"
+            return _("expected a number, got {got}").format(got=_short(got))
         if isinstance(want, int) and isinstance(got, float) and not float(got).is_integer():
-            return f"returned {got}, expected the whole number {want} (use // or int())"
+            return _("returned {got}, expected the whole number {want} (use // or int())").format(got=got, want=want)
         return None if math.isclose(float(got), float(want), rel_tol=rtol, abs_tol=atol) else \
-            f"returned {_short(got)}, expected {_short(want)}"
-    return None if got == want else f"returned {_short(got)}, expected {_short(want)}"
+            _("returned {got}, expected {want}").format(got=_short(got), want=_short(want))
+    return None if got == want else _("returned {got}, expected {want}").format(got=_short(got), want=_short(want))
 
 
 def _finish(result: CheckResult) -> CheckResult:
@@ -135,26 +137,32 @@ def check_function(name: str, student: Any, reference: Callable[..., Any], cases
         mistakes: known wrong implementations with their hints, tried in order.
     """
     if not callable(student):
-        return _finish(CheckResult(name, "fail", f"pass the function itself, e.g. check({name}) "
-                                                 f"without parentheses after {name}; got {_short(student)}"))
+        return _finish(CheckResult(name, "fail", _("pass the function itself, e.g. check({name}) without "
+                                                   "parentheses after {name}; got {got}").format(
+                                                       name=name, got=_short(student))))
     for case in cases:
         want = reference(*case.args, **case.kwargs)
         args, kwargs = _fresh_inputs(case)  # a student's in-place change must not alter the case
         try:
             got = student(*args, **kwargs)
         except NotImplementedError:
-            return _finish(CheckResult(name, "todo", "not done yet: replace `raise NotImplementedError` "
-                                                     "with your code and run the check again"))
+            return _finish(CheckResult(name, "todo", _("not done yet: replace `raise NotImplementedError` "
+                                                       "with your code and run the check again")))
         except Exception as err:  # the student's bug, reported instead of a traceback
-            return _finish(CheckResult(name, "fail", f"for input {case.describe()} your function raised "
-                                                     f"{type(err).__name__}: {err}"))
+            return _finish(CheckResult(name, "fail", _("for input {case} your function raised {error}").format(
+                case=case.describe(), error=f"{type(err).__name__}: {err}")))
         reason = same(got, want, rtol=rtol, atol=atol)
         if reason is None:
             continue
         hint = next((m.hint for m in mistakes if _matches(m, case, got, rtol, atol)), None)
-        message = f"for input {case.describe()}: {reason}"
-        return _finish(CheckResult(name, "fail", message + (f"\nHint: {hint}" if hint else "")))
-    return _finish(CheckResult(name, "pass", f"all {len(cases)} cases correct"))
+        message = _("for input {case}: {reason}").format(case=case.describe(), reason=reason)
+        return _finish(CheckResult(name, "fail", message + _with_hint(hint)))
+    return _finish(CheckResult(name, "pass", _("all {n} cases correct").format(n=len(cases))))
+
+
+def _with_hint(hint: str | None) -> str:
+    """The hint line of a failed check, in the student's language ("" when there is no hint)."""
+    return "\n" + _("Hint: {hint}").format(hint=_(hint)) if hint else ""
 
 
 def _fresh_inputs(case: Case) -> tuple[tuple, dict]:
@@ -180,9 +188,9 @@ def check_value(name: str, got: Any, want: Any, hints: Sequence[tuple[Any, str]]
     ``hints`` pairs known wrong answers with what they reveal, e.g. ``[(49 * 64, "add the bias")]``.
     """
     if got is ... or got is None:
-        return _finish(CheckResult(name, "todo", "not done yet: fill in your answer and run again"))
+        return _finish(CheckResult(name, "todo", _("not done yet: fill in your answer and run again")))
     reason = same(got, want, rtol=rtol, atol=atol)
     if reason is None:
-        return _finish(CheckResult(name, "pass", "correct"))
+        return _finish(CheckResult(name, "pass", _("correct")))
     hint = next((h for wrong, h in hints if same(got, wrong, rtol=rtol, atol=atol) is None), None)
-    return _finish(CheckResult(name, "fail", reason + (f"\nHint: {hint}" if hint else "")))
+    return _finish(CheckResult(name, "fail", reason + _with_hint(hint)))
