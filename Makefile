@@ -70,7 +70,8 @@ strip: setup
 	$(VENV)/bin/nbstripout notebooks/*.ipynb
 
 bench: data
-	@for f in benchmarks/bench_*.py; do COURSE_QUIET=1 $(PY) $$f || exit 1; done
+	@missed=""; for f in benchmarks/bench_*.py; do COURSE_QUIET=1 $(PY) $$f || missed="$$missed $$f"; done; \
+	  if [ -n "$$missed" ]; then echo "make bench: missed a target in:$$missed"; exit 1; fi
 
 # Full-scale results shipped with the course; `make results EXPERIMENTS="degradation"` for one.
 EXPERIMENTS ?=
