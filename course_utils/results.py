@@ -17,8 +17,9 @@ Every file is checked against a SHA-256 digest before it is read. Two manifests 
 folder hold the digests, in ``sha256sum`` format (``cd data/results && sha256sum -c MANIFEST.sha256``):
 
 * ``MANIFEST.sha256``, committed: the files shipped with the course. A damaged or missing shipped
-  file gets a message naming ``git checkout -- <file>``. Regenerate it after adding or re-making
-  shipped results: ``python -m course_utils.results --manifest`` (``--check`` only compares).
+  file gets a message naming ``git checkout -- <file>``. ``make results`` enters what it stores
+  (:func:`ship`); after merging branches that made results, regenerate it from the folder:
+  ``python -m course_utils.results --manifest`` (``--check`` only compares).
 * ``made-here.sha256``, not committed: files this machine made (``replay(..., retrain=True)``,
   ``make results``); every save updates it atomically. A damaged one gets a message naming the
   retrain switch, ``RETRAIN = True``.
@@ -219,6 +220,26 @@ def make_manifest(folder: Path | None = None) -> Path:
         if kept != local:
             write_manifest(folder / MADE_HERE, kept)
     return folder / MANIFEST
+
+
+def ship(result: "Result") -> list[Path]:
+    """Enter a stored ``result`` and its weights in ``MANIFEST.sha256``: ``make results`` makes
+    shipped files. Other entries stay; ``ci`` files are never shipped. Returns the files entered."""
+    paths = [result_path(result.name, result.profile)]
+    paths += [weights_path(result.name, result.profile, m) for m in result.models]
+    paths = [p for p in paths if not any(fnmatch.fnmatch(p.name, pattern) for pattern in NOT_SHIPPED)]
+    if not paths:
+        return []
+    folder = paths[0].parent
+    with _manifest_lock(folder):
+        shipped = read_manifest(folder / MANIFEST)
+        shipped.update({p.name: file_digest(p) for p in paths})
+        write_manifest(folder / MANIFEST, shipped)
+        local = read_manifest(folder / MADE_HERE)
+        kept = {n: d for n, d in local.items() if shipped.get(n) != d}
+        if kept != local:
+            write_manifest(folder / MADE_HERE, kept)
+    return paths
 
 
 def manifest_problems(folder: Path | None = None) -> list[str]:

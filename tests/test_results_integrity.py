@@ -18,7 +18,7 @@ from torch import nn
 from course_utils.paths import REPOSITORY
 from course_utils.results import (MADE_HERE, MANIFEST, NOT_SHIPPED, DamagedResultError, file_digest, load_result,
                                   load_weights, main, make_manifest, manifest_problems, read_manifest, result_path,
-                                  save_result, save_weights, weights_path)
+                                  save_result, save_weights, ship, weights_path)
 from faults import full_disk  # tests/faults.py
 
 SHIPPED = REPOSITORY / "data" / "results"
@@ -97,6 +97,24 @@ def test_manifest_command_writes_and_checks(folder, capsys):
     (folder / "demo-default.json").unlink()
     assert main(["--check"]) == 1
     assert "demo-default.json is in MANIFEST.sha256 but missing" in capsys.readouterr().out
+
+
+def test_make_results_ships_what_it_stores(folder):
+    from course_utils.results import Result
+
+    save_result("other", "default", {"x": 1}, settings={}, seconds=1)
+    make_manifest(folder)
+    before = read_manifest(folder / MANIFEST)
+    save_result("demo", "default", {"x": 1}, settings={}, seconds=1)
+    save_weights(tiny(), "demo", "default", "net")
+    result = Result("demo", "default", {"x": 1}, {}, {}, {"net": tiny()})
+    assert [p.name for p in ship(result)] == ["demo-default.json", "demo-default-net.pt"]
+    shipped = read_manifest(folder / MANIFEST)
+    assert shipped["other-default.json"] == before["other-default.json"] and manifest_problems(folder) == []
+    assert read_manifest(folder / MADE_HERE) == {}
+    save_result("demo", "ci", {"x": 1}, settings={}, seconds=1)
+    assert ship(Result("demo", "ci", {"x": 1}, {}, {})) == []                  # ci files are never shipped
+    assert read_manifest(folder / MANIFEST) == shipped
 
 
 def test_manifest_is_sha256sum_format(shipped):
