@@ -181,6 +181,10 @@ def test_no_solution_is_shown_outside_its_cell(path):
     assert not problems, f"{path.name}: " + "; ".join(problems)
 
 
+def test_known_leaks_name_existing_notebooks():
+    assert set(KNOWN_LEAKS) <= {p.stem for p in NOTEBOOKS}, "remove the entries of renamed or deleted notebooks"
+
+
 def test_the_notebooks_have_solutions_to_check():
     count = sum("solution" in tags(c) for p in NOTEBOOKS
                 for c in json.loads(p.read_text(encoding="utf-8"))["cells"])
