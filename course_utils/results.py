@@ -175,7 +175,7 @@ def _fix(path: Path, shipped: bool, made_here: bool) -> str:
     """How to repair ``path``: restore the shipped file from git, or make it again."""
     if shipped and not made_here:
         return (f"it is shipped with the course: restore it with `git checkout -- {_shown(path)}` "
-                f"(a second), then run the cell again")
+                f"(in the course's folder; a second), then run the cell again")
     retrain = ("it was made on this machine: make it again with `RETRAIN = True` in the cell that "
                "replays it (or `make results`)")
     if shipped:
