@@ -15,6 +15,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from course_utils.widgets import sliding_window
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 
@@ -226,13 +228,11 @@ def test_site_refuses_error_outputs():
 
 @pytest.mark.parametrize("w,k,s,p", [(7, 3, 1, 0), (7, 3, 2, 0), (8, 3, 3, 1), (12, 7, 5, 3), (5, 5, 1, 0)])
 def test_browser_test_reads_the_explorer_status(w, k, s, p):
-    sliding_window = pytest.importorskip("course_utils.widgets.sliding_window")
     text = sliding_window.describe_window(W=w, K=k, S=s, P=p)
     assert browser_test.shown_output_size(text) == browser_test.expected_output_size(w, k, s, p)
 
 
 def test_explorer_has_the_sliders_the_browser_test_moves():
-    sliding_window = pytest.importorskip("course_utils.widgets.sliding_window")
     explorer = sliding_window.sliding_window_explorer()
     assert {name: c.description for name, c in explorer.controls.items()} == \
         {"W": "W", "K": "K", "S": "S", "P": "P"}

@@ -117,7 +117,8 @@ def test_ctrl_c_keeps_the_finished_epochs(capsys):
     assert history.interrupted and len(history) == 1
     assert history.rows[0]["epoch"] == 1 and "test_error" in history.rows[0]
     assert "Interrupted: kept 1 finished epoch(s) of 5" in capsys.readouterr().out
-    assert evaluate(model, test)["error"] <= 1.0  # the model is still usable afterwards
+    # the model keeps what the finished epoch taught it: far better than chance (0.5) afterwards
+    assert evaluate(model, test)["error"] < 0.25
 
 
 def test_empty_loader_is_a_value_error():

@@ -68,12 +68,6 @@ def check_deck(deck: Path) -> list[str]:
     return found
 
 
-def without_solutions(nb):
-    """The notebook minus its ``solution`` cells: a deck shown to a class does not give them away."""
-    nb.cells = [c for c in nb.cells if "solution" not in c.get("metadata", {}).get("tags", [])]
-    return nb
-
-
 def copy_vendor(node_modules: Path, out: Path) -> None:
     """Copy the files the decks load from ``node_modules`` into ``out/vendor``."""
     for package, parts in VENDOR.items():
@@ -101,6 +95,9 @@ def make_exporter():
     config.SlidesExporter.reveal_theme = "white"  # its font is bundled (others fetch Google Fonts)
     config.SlidesExporter.reveal_scroll = True  # long code cells scroll instead of overflowing
     config.SlidesExporter.reveal_number = "c/t"
+    # a deck shown to a class does not give the solutions away: nbconvert drops those cells
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = {"solution"}
     return SlidesExporter(config=config, template_name="offline_reveal",
                           extra_template_basedirs=[str(TEMPLATES)])
 
@@ -110,7 +107,7 @@ def render(notebook: Path, out: Path, exporter=None) -> Path:
     import nbformat
 
     exporter = exporter or make_exporter()
-    nb = without_solutions(nbformat.read(notebook, as_version=4))
+    nb = nbformat.read(notebook, as_version=4)
     html, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": notebook.stem}})
     target = out / f"{notebook.stem}.slides.html"
     target.write_text(html, encoding="utf-8")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import copy
 import os
 import re
 import sys
@@ -32,22 +33,19 @@ def tags(cell) -> list[str]:
     return cell.get("metadata", {}).get("tags", [])
 
 
-def strip_outputs(cell) -> None:
-    """Clear what running a cell leaves behind (outputs, counts, timing metadata)."""
-    if cell.cell_type == "code":
-        cell.outputs = []
-        cell.execution_count = None
-    cell.metadata.pop("execution", None)
-    cell.metadata.pop("collapsed", None)
-    cell.metadata.pop("scrolled", None)
-
-
 def student_version(nb):
-    """The notebook without ``solution`` cells and without outputs (a new object)."""
-    nb = nbformat.from_dict(nb)  # a deep copy: the caller's notebook is left alone
-    nb.cells = [c for c in nb.cells if "solution" not in tags(c)]
-    for cell in nb.cells:
-        strip_outputs(cell)
+    """The notebook without ``solution`` cells and without outputs (a new object).
+
+    nbconvert's own preprocessors do the work: ``TagRemovePreprocessor`` drops the cells tagged
+    ``solution``, ``ClearOutputPreprocessor`` clears outputs, execution counts and the metadata a
+    run leaves behind.
+    """
+    from nbconvert.preprocessors import ClearOutputPreprocessor, TagRemovePreprocessor
+
+    nb = nbformat.from_dict(copy.deepcopy(nb))  # the caller's notebook is left alone
+    nb, _ = TagRemovePreprocessor(remove_cell_tags={"solution"}).preprocess(nb, {})
+    clear = ClearOutputPreprocessor(remove_metadata_fields={"collapsed", "scrolled", "execution"})
+    nb, _ = clear.preprocess(nb, {})
     nb.metadata.pop("widgets", None)
     return nb
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import time
 
+from ..results import ship
 from . import NAMES, experiment, run_and_store
 
 
@@ -28,8 +29,9 @@ def main(argv: list[str] | None = None) -> int:
             continue
         print(f"== {name} (profile {args.profile})", flush=True)
         start = time.perf_counter()
-        run_and_store(name, args.profile,
-                      command=f"make results EXPERIMENTS={name} RESULTS_PROFILE={args.profile}")
+        result = run_and_store(name, args.profile,
+                               command=f"make results EXPERIMENTS={name} RESULTS_PROFILE={args.profile}")
+        ship(result)  # the files `make results` stores are the shipped ones: enter them in the manifest
         print(f"   done in {time.perf_counter() - start:.0f} s", flush=True)
     return 0
 
