@@ -28,7 +28,7 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
 # LMS downloads for `nbgrader zip_collect`: files named <student id>__<notebook>.ipynb (two
 # underscores), e.g. s2026001__02_stride_padding.ipynb, inside grading/downloaded/<notebook>/archive/.
-c.FileNameCollectorPlugin.named_regexp = r"(?P<student_id>[A-Za-z0-9.-]+)__(?P<file_id>[0-9]{2}_\w+\.ipynb)$"
+c.FileNameCollectorPlugin.named_regexp = r".*/(?P<student_id>[A-Za-z0-9.-]+)__(?P<file_id>[0-9]{2}_\w+\.ipynb)$"
 
 # The kernel: the course's environment (kernel.json written by `make assignments`).
 c.Execute.kernel_name = "cnn-course"

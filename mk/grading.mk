@@ -36,7 +36,7 @@ $(GRADING_KERNEL): tools/grading.py $(GRADING_STAMP) $(STAMP)
 
 grading-env: $(GRADING_STAMP) $(GRADING_KERNEL)
 
-assignments: grading-env data
+assignments: grading-env
 	$(GRADING_PY) tools/grading.py release $(NOTEBOOKS)
 
 autograde: grading-env data
