@@ -61,15 +61,6 @@ def nbgrader_meta(grade_id: str, *, solution=False, grade=False, locked=False, p
     return meta
 
 
-def kind_of(nb, stub: int) -> str:
-    """``implement``, ``predict`` or ``explain``: the stub's second tag; untagged code stubs
-    (the older format, tag ``exercise`` alone) are checked like ``implement``."""
-    for kind in ("implement", "predict", "explain"):
-        if kind in tags(nb.cells[stub]):
-            return kind
-    return "implement" if nb.cells[stub].cell_type == "code" else "explain"
-
-
 def title_of(nb, stub: int) -> tuple[int | None, str]:
     """The exercise's statement, ``(index, text)``: the stub itself if it is markdown, else the
     nearest markdown cell above it."""
@@ -110,7 +101,9 @@ def merged_source(stub: str, solution: str) -> str:
 def exercise_name(nb, stub: int, k: int, used: set[str]) -> str:
     """A readable, unique grade id for exercise number ``k``: the first name its stub defines."""
     names = sorted(defined_names(nb.cells[stub].source)) if nb.cells[stub].cell_type == "code" else []
-    base = re.sub(r"[^A-Za-z0-9_-]", "_", names[0]) if names else f"exercise{k}"
+    number = re.search(r"\*\*Exercise (\d+)\.(\d+)", title_of(nb, stub)[1])
+    base = names[0] if names else "exercise_" + ("_".join(number.groups()) if number else str(k))
+    base = re.sub(r"[^A-Za-z0-9_-]", "_", base)
     name, n = base, 2
     while name in used:
         name, n = f"{base}_{n}", n + 1
@@ -118,52 +111,59 @@ def exercise_name(nb, stub: int, k: int, used: set[str]) -> str:
     return name
 
 
+def statement_of(nb, index: int) -> tuple[int | None, str]:
+    """The nearest exercise statement (markdown with ``**Exercise``, not a solution) above a cell."""
+    for i in range(index - 1, -1, -1):
+        cell = nb.cells[i]
+        if cell.cell_type == "markdown" and "**Exercise" in cell.source and "solution" not in tags(cell):
+            return i, cell.source
+    return None, ""
+
+
 def source_notebook(nb) -> tuple[object, dict[str, str]]:
     """The nbgrader source version of a course notebook (a new object) and the course's stub text
-    of each solution cell, by grade id."""
+    of each solution cell, by grade id.
+
+    A code ``solution`` cell merges into the nearest code exercise stub above it (no other
+    exercise between), whose checker becomes the test cell; a markdown ``solution`` cell (a model
+    answer) becomes a manually graded answer cell, worth the stars of the statement above it; a
+    code solution without a stub is dropped, as ``make student`` drops it.
+    """
     nb = nbformat.from_dict(nb)  # a deep copy: the caller's notebook is left alone
     cells = nb.cells
-    stubs, used = {}, set()
-    solution_of: dict[int, int] = {}     # stub index -> its solution cell's index
-    for i, cell in enumerate(cells):
-        if "exercise" not in tags(cell):
-            continue
-        later = [j for j in range(i + 1, len(cells)) if "solution" in tags(cells[j])
-                 and not any("exercise" in tags(cells[m]) for m in range(i + 1, j))]
-        if later:
-            solution_of[i] = later[0]
-    role: dict[int, tuple[str, dict]] = {}   # index -> ("keep" | "drop", metadata)
-    graded_checkers: set[int] = set()
-    for k, (stub, sol) in enumerate(solution_of.items(), start=1):
-        kind, (where, title) = kind_of(nb, stub), title_of(nb, stub)
-        name, points = exercise_name(nb, stub, k, used), points_of(title)
-        if where is not None and "nbgrader" not in cells[where].metadata:
-            cells[where].metadata.nbgrader = nbgrader_meta(f"statement_{name}", locked=True)
-        if kind == "explain" or cells[sol].cell_type == "markdown":
+    stubs, used, drop, graded_checkers = {}, set(), set(), set()
+    for k, sol in enumerate([j for j, c in enumerate(cells) if "solution" in tags(c)], start=1):
+        if cells[sol].cell_type == "markdown":
+            where, title = statement_of(nb, sol)
+            number = re.search(r"\*\*Exercise (\d+)\.(\d+)", title)
+            name = "answer_" + ("_".join(number.groups()) if number else str(sol))
             answer = cells[sol]
-            answer.metadata.nbgrader = nbgrader_meta(f"answer_{name}", solution=True, grade=True, points=points)
+            answer.metadata.nbgrader = nbgrader_meta(name, solution=True, grade=True, points=points_of(title))
             answer.metadata.tags = [ANSWER_TAG]
             answer.metadata.get("jupyter", {}).pop("source_hidden", None)
             if not answer.metadata.get("jupyter", True):
                 del answer.metadata["jupyter"]
-            role[sol] = ("keep", {})
             continue
-        stub_cell = cells[stub]
-        stubs[name] = stub_cell.source
-        stub_cell.source = merged_source(stub_cell.source, cells[sol].source)
-        stub_cell.metadata.nbgrader = nbgrader_meta(name, solution=True)
-        role[sol] = ("drop", {})
+        drop.add(sol)
+        stub = next((i for i in range(sol - 1, -1, -1) if "exercise" in tags(cells[i])), None)
+        if stub is None or cells[stub].cell_type != "code" or "nbgrader" in cells[stub].metadata:
+            continue
+        name, points = exercise_name(nb, stub, k, used), points_of(title_of(nb, stub)[1])
+        stubs[name] = cells[stub].source
+        cells[stub].source = merged_source(cells[stub].source, cells[sol].source)
+        cells[stub].metadata.nbgrader = nbgrader_meta(name, solution=True)
         checker = checker_of(nb, stub)
         if checker is not None and checker not in graded_checkers:
             graded_checkers.add(checker)
             cells[checker].metadata.nbgrader = nbgrader_meta(f"test_{name}", grade=True, locked=True,
                                                              points=points)
     for i, cell in enumerate(cells):
-        if "solution" in tags(cell) and i not in role:
-            role[i] = ("drop", {})   # a solution without a stub: the student build drops it too
         if cell.cell_type == "markdown" and "**Exercise" in cell.source and "nbgrader" not in cell.metadata:
-            cell.metadata.nbgrader = nbgrader_meta(f"statement_{i}", locked=True)
-    nb.cells = [c for i, c in enumerate(cells) if role.get(i, ("keep",))[0] == "keep"]
+            number = re.search(r"\*\*Exercise (\d+)\.(\d+)", cell.source)
+            name = "statement_" + ("_".join(number.groups()) if number else str(i))
+            cell.metadata.nbgrader = nbgrader_meta(name if name not in used else f"{name}_{i}", locked=True)
+            used.add(name)
+    nb.cells = [c for i, c in enumerate(cells) if i not in drop]
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
