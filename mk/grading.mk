@@ -2,11 +2,11 @@
 # "Grading a class", walks through the whole cycle.
 #
 #   make assignments                     grading/source/<nb>/ and grading/release/<nb>/ for every notebook
-#   make assignments NOTEBOOKS="notebooks/02_stride_padding.ipynb"      just one
+#   make assignments GRADING_NOTEBOOKS="notebooks/02_stride_padding.ipynb"      just one
 #   make autograde ASSIGNMENT=02_stride_padding   grade grading/submitted/*/02_stride_padding/,
 #                                        write feedback, export grading/grades.csv
 #   make formgrader                      JupyterLab with nbgrader's menus, in grading/ (instructors)
-#   make grading-class ASSIGNMENT=... STUDENTS=30   time autograding a mock class
+#   make grading-class ASSIGNMENT=... CLASS_SIZE=30  time autograding a mock class
 #
 # nbgrader lives in its own environment, .venv-grading, pinned by grading/requirements.lock (the
 # same versions as requirements.lock for every package both have), so that nbgrader's JupyterLab
@@ -17,9 +17,9 @@ GRADING_VENV := .venv-grading
 GRADING_PY := $(GRADING_VENV)/bin/python
 GRADING_STAMP := $(GRADING_VENV)/.installed
 GRADING_KERNEL := $(GRADING_VENV)/share/jupyter/kernels/cnn-course/kernel.json
-NOTEBOOKS ?= $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
+GRADING_NOTEBOOKS ?= $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 ASSIGNMENT ?=
-STUDENTS ?= 30
+CLASS_SIZE ?= 30
 
 EXTRA_TESTS += test-grading
 
@@ -37,7 +37,7 @@ $(GRADING_KERNEL): tools/grading.py $(GRADING_STAMP) $(STAMP)
 grading-env: $(GRADING_STAMP) $(GRADING_KERNEL)
 
 assignments: grading-env
-	$(GRADING_PY) tools/grading.py release $(NOTEBOOKS)
+	$(GRADING_PY) tools/grading.py release $(GRADING_NOTEBOOKS)
 
 autograde: grading-env data
 	@test -n "$(ASSIGNMENT)" || { echo "say which: make autograde ASSIGNMENT=02_stride_padding"; exit 1; }
@@ -48,7 +48,7 @@ formgrader: grading-env
 
 grading-class: grading-env data
 	@test -n "$(ASSIGNMENT)" || { echo "say which: make grading-class ASSIGNMENT=02_stride_padding"; exit 1; }
-	$(GRADING_PY) tools/mock_class.py $(ASSIGNMENT) --students $(STUDENTS)
+	$(GRADING_PY) tools/mock_class.py $(ASSIGNMENT) --students $(CLASS_SIZE)
 
 # tests/test_grading.py: release one notebook, grade three submissions in a scratch course folder.
 # It needs the grading environment, so it runs here rather than in test-code (where it skips).
