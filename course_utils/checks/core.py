@@ -56,6 +56,13 @@ class CheckResult:
         return (f'<div style="border-left:4px solid {color};padding:4px 8px;font-family:monospace">'
                 f"{html.escape(str(self)).replace(chr(10), '<br>')}</div>")
 
+    def _ipython_display_(self) -> None:
+        """Shown as display data rather than as the cell's result: nbgrader (issue 16) reads a
+        graded cell's result as a partial score and warns about text like this."""
+        from IPython.display import display
+
+        display({"text/plain": str(self), "text/html": self._repr_html_()}, raw=True)
+
 
 @dataclass(frozen=True)
 class Case:
