@@ -46,8 +46,8 @@ class Settings:
     steps: int                                   # SGD steps per run
     lr: float = 0.05
     probe_every: int = 10                        # steps between probes (activation std, smoothness)
-    noise_scale: tuple[float, float] = (0.1, 5.0)   # the strong noise: scale ~ U(low, high) ...
-    noise_shift: float = 1.5                     # ... and shift ~ N(0, noise_shift^2), one per layer
+    noise_scale: tuple[float, float] = (0.05, 10.0)  # the strong noise: scale ~ U(low, high) ...
+    noise_shift: float = 2.0                     # ... and shift ~ N(0, noise_shift^2), one per layer
     step_sizes: tuple[float, ...] = (0.025, 0.05, 0.1, 0.2, 0.4)   # etas of the smoothness probe
     batch_size: int = 128
     seeds: tuple[int, ...] = (0, 1, 2)
