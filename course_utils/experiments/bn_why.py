@@ -45,7 +45,7 @@ class Settings:
     train_images: int
     steps: int                                   # SGD steps per run
     lr: float = 0.05
-    probe_every: int = 10                        # steps between probes (activation std, smoothness)
+    probe_every: int = 5                         # steps between probes (activation std, smoothness)
     noise_scale: tuple[float, float] = (0.05, 10.0)  # the strong noise: scale ~ U(low, high) ...
     noise_shift: float = 2.0                     # ... and shift ~ N(0, noise_shift^2), one per layer
     step_sizes: tuple[float, ...] = (0.025, 0.05, 0.1, 0.2, 0.4)   # etas of the smoothness probe
