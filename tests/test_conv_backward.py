@@ -17,6 +17,13 @@ CONFIGS = [  # (N, C_in, H, W, C_out, KH, KW, stride, padding)
     (1, 1, 8, 11, 2, 2, 5, (1, 2), (0, 2)),   # pairs, a non-square kernel
     (3, 1, 28, 28, 6, 5, 5, 1, 2),   # LeNet's first layer
 ]
+GRADCHECK_CONFIGS = [  # small: finite differences cost two forward passes per input value
+    (1, 2, 5, 5, 2, 3, 3, 1, 0),
+    (1, 2, 5, 6, 2, 3, 3, 1, 1),
+    (1, 1, 7, 7, 2, 3, 3, 2, 0),
+    (2, 1, 6, 6, 2, 3, 3, 2, 1),     # stride 2, last row/column not reached
+    (1, 1, 5, 7, 2, 2, 3, (1, 2), (0, 1)),
+]
 
 
 def _autograd(x, w, b, stride, padding):
@@ -55,7 +62,7 @@ class _OurConv(torch.autograd.Function):
         return gx, gw, gb, None, None
 
 
-@pytest.mark.parametrize("cfg", CONFIGS[:5])
+@pytest.mark.parametrize("cfg", GRADCHECK_CONFIGS)
 def test_conv2d_backward_gradcheck_float64(cfg):
     n, c, h, w_, o, kh, kw, s, p = cfg
     torch.manual_seed(1)
