@@ -190,7 +190,7 @@ def _bn_backward_no_variance_term(grad_out, x, gamma, eps=1e-5):
 
 
 def check_bn_backward(student: Callable[..., Any]) -> CheckResult:
-    """Exercise 8.3: ``bn_backward(grad_out, x, gamma, eps=1e-5)`` -> ``dL/dx`` (training mode)."""
+    """Exercise 8.5: ``bn_backward(grad_out, x, gamma, eps=1e-5)`` -> ``dL/dx`` (training mode)."""
     g = torch.Generator().manual_seed(83)
     cases = [Case((torch.randn(4, 1, 1, 1, generator=g), torch.tensor([1.0, 2.0, 3.0, 6.0]).view(4, 1, 1, 1),
                    torch.ones(1)), label="4 values of one channel, gamma = 1"),
@@ -208,7 +208,7 @@ def check_bn_backward(student: Callable[..., Any]) -> CheckResult:
 
 
 def check_two_value_bn(prediction: Any, measured: tuple[float, float]) -> CheckResult:
-    """Exercise 8.4: batch norm (training, gamma 1, beta 0) of the two values (3, 7)."""
+    """Exercise 8.6: batch norm (training, gamma 1, beta 0) of the two values (3, 7)."""
     if prediction is None or prediction is ...:
         return check_value("batch norm of (3, 7)", None, measured)
     hints = [((-2.0, 2.0), "you subtracted the mean; now divide by the (biased) standard deviation, 2."),

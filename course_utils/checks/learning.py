@@ -76,7 +76,7 @@ def conv_weight_grad_reference(grad_out: torch.Tensor, x: torch.Tensor, kernel_s
 
 
 def check_conv_weight_grad(student) -> CheckResult:
-    """Exercise 3.4: ``conv_weight_grad(grad_out, x, kernel_size)`` for stride 1 and no padding."""
+    """Exercise 3.6: ``conv_weight_grad(grad_out, x, kernel_size)`` for stride 1 and no padding."""
     g = torch.Generator().manual_seed(34)
     x1 = torch.arange(16.0).reshape(1, 1, 4, 4)
     cases = [Case((torch.ones(1, 1, 2, 2), x1, 3), label="g = ones [1, 1, 2, 2], x = arange(16) [1, 1, 4, 4], K = 3"),
@@ -98,7 +98,7 @@ def check_conv_weight_grad(student) -> CheckResult:
 
 
 def check_initial_loss(prediction, measured: float) -> CheckResult:
-    """Exercise 3.3: the cross-entropy of a 10-class network that is not trained yet (within 0.15)."""
+    """Exercise 3.4: the cross-entropy of a 10-class network that is not trained yet (within 0.15)."""
     if prediction is None or prediction is ...:
         return check_value("initial loss", None, measured)
     try:
@@ -113,7 +113,7 @@ def check_initial_loss(prediction, measured: float) -> CheckResult:
 
 
 def check_grad_counts(prediction, measured: tuple[float, float]) -> CheckResult:
-    """Exercise 3.5: ``(grad_x at the centre, grad_x at the corner)`` for all-ones g and kernel."""
+    """Exercise 3.7: ``(grad_x at the centre, grad_x at the corner)`` for all-ones g and kernel."""
     hints = [((1.0, 1.0), "an input value in the middle is seen by several windows; each adds g * w = 1."),
              ((9.0, 9.0), "the corner pixel lies in only one window (the first), so it gets one contribution."),
              ((4.0, 1.0), "count the 3×3 windows that contain the centre pixel: every offset (u, v) in 0..2.")]
