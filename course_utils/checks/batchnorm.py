@@ -78,7 +78,7 @@ def _he_std(fan_in: int) -> float:
 
 
 def check_he_std(student: Callable[[int], float]) -> CheckResult:
-    """Exercise 8.2: ``he_std(fan_in)``, the standard deviation of He-initialised weights."""
+    """Exercise 8.3: ``he_std(fan_in)``, the standard deviation of He-initialised weights."""
     cases = [Case((n,)) for n in (9, 2, 100, 3 * 3 * 64)]
     return check_function("he_std", student, _he_std, cases, [
         Mistake(lambda n: math.sqrt(1.0 / n), "that is LeCun/Xavier's scale for a linear unit: ReLU zeroes "
