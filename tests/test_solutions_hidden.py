@@ -116,10 +116,14 @@ def answers(tree: ast.Module) -> dict[str, tuple[str, int, int]]:
             body = body_without_docstring(node)
             if body:
                 found[canonical(body)] = (f"the body of {node.name}()", len(body), 0)
+    # Expressions that are answers: what a function returns, and what the cell itself assigns. A
+    # helper line inside a solution's body (p = softmax(z)) is a step the notebook may well teach
+    # before; the body as a whole is checked above.
+    top_level = [n for n in tree.body if isinstance(n, (ast.Assign, ast.AnnAssign, ast.AugAssign))]
+    for node in [n for n in ast.walk(tree) if isinstance(n, ast.Return)] + top_level:
         value = getattr(node, "value", None)
-        if isinstance(node, (ast.Return, ast.Assign, ast.AnnAssign, ast.AugAssign)) and value is not None:
-            if size(value) >= MIN_NODES:
-                found[canonical([value])] = (f"the expression {ast.unparse(value)!r}", 0, size(value))
+        if value is not None and size(value) >= MIN_NODES:
+            found[canonical([value])] = (f"the expression {ast.unparse(value)!r}", 0, size(value))
     return found
 
 
@@ -144,10 +148,14 @@ def leaks(nb: dict) -> list[str]:
     found, wanted = [], {}
     for i, cell in enumerate(cells):
         if "solution" in tags(cell):
-            tree = parse(source(cell))
-            if tree is None:
-                found.append(f"solution cell {i} does not parse, so it cannot be checked")
+            if cell["cell_type"] == "markdown":  # a model answer: only the code it shows can leak
+                trees = code_blocks(cell)
             else:
+                trees = [parse(source(cell))]
+                if trees[0] is None:
+                    found.append(f"solution cell {i} does not parse, so it cannot be checked")
+                    trees = []
+            for tree in trees:
                 wanted.update({key: (i, *what) for key, what in answers(tree).items()})
     lengths = {n for _, _, n, _ in wanted.values() if n}
     node_counts = {n for _, _, _, n in wanted.values() if n}

@@ -78,7 +78,7 @@ def _he_std(fan_in: int) -> float:
 
 
 def check_he_std(student: Callable[[int], float]) -> CheckResult:
-    """Exercise 8.2: ``he_std(fan_in)``, the standard deviation of He-initialised weights."""
+    """Exercise 8.3: ``he_std(fan_in)``, the standard deviation of He-initialised weights."""
     cases = [Case((n,)) for n in (9, 2, 100, 3 * 3 * 64)]
     return check_function("he_std", student, _he_std, cases, [
         Mistake(lambda n: math.sqrt(1.0 / n), "that is LeCun/Xavier's scale for a linear unit: ReLU zeroes "
@@ -160,3 +160,62 @@ def check_worst_network(answer: Any, results: dict[str, dict]) -> CheckResult:
         answer = str(answer)
         hints.append((answer, f"answer with one of {', '.join(final)}"))
     return check_value("worst network", answer, want, hints)
+
+
+# --------------------------------------------------------------------------- 08: batch norm backward
+
+def _bn_backward_reference(grad_out: torch.Tensor, x: torch.Tensor, gamma: torch.Tensor,
+                           eps: float = 1e-5) -> torch.Tensor:
+    """``dL/dx`` of training-mode batch norm over ``x [N, C, H, W]`` (m = N*H*W values per channel):
+    ``gamma / (m sigma) * (m g - sum g - x_hat * sum(g x_hat))``."""
+    dims = (0, 2, 3)
+    m = x.numel() // x.shape[1]
+    mean = x.mean(dim=dims, keepdim=True)
+    sigma = torch.sqrt(x.var(dim=dims, unbiased=False, keepdim=True) + eps)
+    x_hat = (x - mean) / sigma
+    g = grad_out
+    return gamma.view(1, -1, 1, 1) / (m * sigma) * (
+        m * g - g.sum(dim=dims, keepdim=True) - x_hat * (g * x_hat).sum(dim=dims, keepdim=True))
+
+
+def _bn_backward_constant_stats(grad_out, x, gamma, eps=1e-5):
+    sigma = torch.sqrt(x.var(dim=(0, 2, 3), unbiased=False, keepdim=True) + eps)
+    return gamma.view(1, -1, 1, 1) * grad_out / sigma
+
+
+def _bn_backward_no_variance_term(grad_out, x, gamma, eps=1e-5):
+    sigma = torch.sqrt(x.var(dim=(0, 2, 3), unbiased=False, keepdim=True) + eps)
+    g = grad_out
+    return gamma.view(1, -1, 1, 1) / sigma * (g - g.mean(dim=(0, 2, 3), keepdim=True))
+
+
+def check_bn_backward(student: Callable[..., Any]) -> CheckResult:
+    """Exercise 8.5: ``bn_backward(grad_out, x, gamma, eps=1e-5)`` -> ``dL/dx`` (training mode)."""
+    g = torch.Generator().manual_seed(83)
+    cases = [Case((torch.randn(4, 1, 1, 1, generator=g), torch.tensor([1.0, 2.0, 3.0, 6.0]).view(4, 1, 1, 1),
+                   torch.ones(1)), label="4 values of one channel, gamma = 1"),
+             Case((torch.randn(3, 2, 2, 2, generator=g), torch.randn(3, 2, 2, 2, generator=g) * 2 + 1,
+                   torch.tensor([0.5, 2.0])), label="x [3, 2, 2, 2], gamma = [0.5, 2]"),
+             Case((torch.randn(8, 4, 5, 5, generator=g), torch.randn(8, 4, 5, 5, generator=g),
+                   torch.rand(4, generator=g) + 0.5), label="x [8, 4, 5, 5]")]
+    mistakes = [
+        Mistake(_bn_backward_constant_stats, "mu_B and sigma_B depend on every x_i of the batch too: "
+                "add the paths through the mean and the variance (the two sums of the formula)."),
+        Mistake(_bn_backward_no_variance_term, "you kept the path through the mean but not through the "
+                "variance: subtract x_hat times the mean of g * x_hat as well."),
+    ]
+    return check_function("bn_backward", student, _bn_backward_reference, cases, mistakes, rtol=1e-3, atol=1e-4)
+
+
+def check_two_value_bn(prediction: Any, measured: tuple[float, float]) -> CheckResult:
+    """Exercise 8.6: batch norm (training, gamma 1, beta 0) of the two values (3, 7)."""
+    if prediction is None or prediction is ...:
+        return check_value("batch norm of (3, 7)", None, measured)
+    hints = [((-2.0, 2.0), "you subtracted the mean; now divide by the (biased) standard deviation, 2."),
+             ((3.0, 7.0), "batch norm changes the values: subtract the batch mean, divide by its std."),
+             ((-0.7071, 0.7071), "batch norm divides the sum of squares by m = 2, not m - 1 = 1.")]
+    if not isinstance(prediction, (tuple, list)) or len(prediction) != 2:
+        return check_value("batch norm of (3, 7)", prediction, measured,
+                           [(prediction, "answer with a pair of numbers, e.g. (a, b).")])
+    got = tuple(float(v) for v in prediction)
+    return check_value("batch norm of (3, 7)", got, tuple(measured), hints, rtol=0, atol=2e-3)

@@ -41,6 +41,7 @@ NAMES: tuple[str, ...] = (
     "small-googlenet",    # 06: a small GoogLeNet trained
     "aux-gradient",       # 06: the auxiliary classifier's extra gradient
     "lr-sweep",           # 07: the largest learning rate without and with batch norm
+    "bn-why",             # 08: injected noise vs the no-BN drift, smoothness along the gradient
     "degradation",        # 08: plain and residual nets of several depths (He et al. Fig. 6)
     "shortcut-options",   # 09: shortcut options A, B and C
     "resnet-live",        # 09: a small ResNet a class can watch train

@@ -102,17 +102,29 @@ class BatchNorm2d(nn.Module):
 
 
 class NoisyBatchNorm2d(BatchNorm2d):
-    """Batch norm, then (training only) ``y * s + b`` with a new random ``s ~ U(0.75, 1.33)`` and
-    ``b ~ N(0, 0.25^2)`` per channel at every call: the layer's output distribution keeps moving.
+    """Batch norm, then (training only) ``y * s + b`` with a new random scale ``s`` and shift ``b``
+    per channel at every call: the layer's output distribution keeps moving.
 
+    By default ``s ~ U(0.75, 1.33)`` and ``b ~ N(0, 0.25^2)``, drawn per channel; ``scale_range``
+    and ``shift_std`` (also settable on a built module) make the noise stronger or weaker, and
+    ``per_channel=False`` draws one ``s`` and one ``b`` for the whole layer (the layer's overall
+    scale then moves, not only its channels' relative scales).
     Internal covariate shift put back on purpose (Santurkar et al., "How Does Batch Normalization
     Help Optimization?", NeurIPS 2018, section 2.1). ``x [N, C, H, W] -> [N, C, H, W]``.
     """
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1,
+                 scale_range: tuple[float, float] = (0.75, 1.33), shift_std: float = 0.25,
+                 per_channel: bool = True) -> None:
+        super().__init__(num_features, eps, momentum)
+        self.scale_range, self.shift_std, self.per_channel = scale_range, shift_std, per_channel
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         y = super().forward(x)
         if not self.training:
             return y
-        scale = torch.empty(1, x.shape[1], 1, 1, device=x.device).uniform_(0.75, 1.33)
-        shift = 0.25 * torch.randn(1, x.shape[1], 1, 1, device=x.device)
+        low, high = self.scale_range
+        c = x.shape[1] if self.per_channel else 1
+        scale = torch.empty(1, c, 1, 1, device=x.device).uniform_(low, high)
+        shift = self.shift_std * torch.randn(1, c, 1, 1, device=x.device)
         return y * scale + shift
