@@ -42,7 +42,9 @@ NAMES: tuple[str, ...] = (
     "aux-gradient",       # 06: the auxiliary classifier's extra gradient
     "lr-sweep",           # 07: the largest learning rate without and with batch norm
     "degradation",        # 08: plain and residual nets of several depths (He et al. Fig. 6)
+    "depth-sweep",        # 09: plain vs residual over depths 20/32/44/56, three seeds
     "shortcut-options",   # 09: shortcut options A, B and C
+    "preactivation",      # 10: original vs pre-activation blocks, three seeds
     "resnet-live",        # 09: a small ResNet a class can watch train
     "resnet-fmnist",      # 09: ResNet-20 trained to about 94 % on Fashion-MNIST
     "block-deletion",     # 10: deleting blocks at test time (Veit et al.)
