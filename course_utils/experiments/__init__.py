@@ -43,7 +43,9 @@ NAMES: tuple[str, ...] = (
     "lr-sweep",           # 07: the largest learning rate without and with batch norm
     "bn-why",             # 08: injected noise vs the no-BN drift, smoothness along the gradient
     "degradation",        # 08: plain and residual nets of several depths (He et al. Fig. 6)
+    "depth-sweep",        # 09: plain vs residual over depths 20/32/44/56, three seeds
     "shortcut-options",   # 09: shortcut options A, B and C
+    "preactivation",      # 10: original vs pre-activation blocks, three seeds
     "resnet-live",        # 09: a small ResNet a class can watch train
     "resnet-fmnist",      # 09: ResNet-20 trained to about 94 % on Fashion-MNIST
     "block-deletion",     # 10: deleting blocks at test time (Veit et al.)

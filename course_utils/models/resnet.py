@@ -277,3 +277,30 @@ def resnet101(**kwargs) -> ResNet:
 def resnet152(**kwargs) -> ResNet:
     """ResNet-152 (Table 1): bottlenecks [3, 8, 36, 3]; 60.2 M parameters, 11.3 G multiply-adds."""
     return ResNet(Bottleneck, [3, 8, 36, 3], **kwargs)
+
+
+def small_bottleneck_resnet(shortcut: str = "B", width: int = 8, blocks: int = 2,
+                            in_channels: int = 1, num_classes: int = 10) -> ResNet:
+    """A bottleneck ResNet for small pictures: four stages of ``blocks`` bottleneck blocks each,
+    ``width``-``8 width`` channels inside the blocks, four times that between them (notebook 10's
+    shortcut experiment). ``2 + 12 * blocks`` weighted layers (26 for ``blocks=2``).
+
+    A projection on a bottleneck block's shortcut (``4c -> 4c``, 16 c^2 weights) costs about as much
+    as the block itself (``4c*c + 9c^2 + c*4c`` = 17 c^2), so here options B and C differ by a real
+    share of the parameters (the paper's reason to keep identity shortcuts in bottleneck nets).
+    """
+    return ResNet(Bottleneck, [blocks] * 4, num_classes=num_classes, in_channels=in_channels,
+                  width=width, shortcut=shortcut, small_input=True)
+
+
+def small_preact_resnet(pre_activation: bool, width: int = 8, blocks: int = 3,
+                        in_channels: int = 1, num_classes: int = 10) -> ResNet:
+    """Four stages of ``blocks`` basic blocks, either original (``relu(F(x) + x)``, He et al. 2015)
+    or pre-activation (``x + F(x)``, BN and ReLU moved before each convolution; He et al. 2016).
+    Option-A (parameter-free) shortcuts in both, so both have the same convolutions; the
+    pre-activation net has a few more batch-norm parameters (its final BN and the BN on each
+    block's input). ``2 + 8 * blocks`` weighted layers (26 for ``blocks=3``).
+    """
+    block = PreActBlock if pre_activation else BasicBlock
+    return ResNet(block, [blocks] * 4, num_classes=num_classes, in_channels=in_channels,
+                  width=width, shortcut="A", small_input=True)
