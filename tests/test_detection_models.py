@@ -105,3 +105,25 @@ def test_compare_refuses_proposals_of_another_test_set():
     wrong = {"boxes": [torch.zeros(0, 4)] * 2, "ms": 1.0, "proposals": 0.0}
     with pytest.raises(ValueError, match="2 canvases, the test set 3"):
         compare({}, test, SETTINGS["ci"], torch.device("cpu"), search=wrong)
+
+
+def test_encode_box_checker_and_equal_budget():
+    import math as _math
+
+    from course_utils.checks.detection import check_encode_box
+    from course_utils.detection import FasterRCNN
+    from course_utils.experiments.rcnn_family import equal_budget
+
+    def encode_box(a, b):
+        wa, ha, w, h = a[2] - a[0], a[3] - a[1], b[2] - b[0], b[3] - b[1]
+        return ((b[0] + w / 2 - a[0] - wa / 2) / wa, (b[1] + h / 2 - a[1] - ha / 2) / ha,
+                _math.log(w / wa), _math.log(h / ha))
+
+    assert check_encode_box(encode_box).passed
+    assert check_encode_box(lambda a, b: (0, 0, 0, 0)).status == "fail"
+    torch.manual_seed(0)
+    model = FasterRCNN(5)
+    test = make_detection_set("test", 3, seed=1)
+    row = equal_budget(model, test, 4, torch.device("cpu"))
+    assert row["proposals"] == 4 and row["mean_proposals"] <= 4 and 0 <= row["map"] <= 1
+    assert model.rpn.post_nms_test == 32          # restored

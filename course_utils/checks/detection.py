@@ -164,3 +164,40 @@ def check_anchor_count(value) -> CheckResult:
         (h * w * 9 * 4, "that counts the 4 box offsets per anchor; the question asks for anchors."),
         (600 * 800 * 9, "anchors sit on the feature map's cells (38 x 50), not on every pixel."),
     ])
+
+
+def _encode_reference(anchor: tuple, box: tuple) -> tuple:
+    """(t_x, t_y, t_w, t_h) of ``box`` relative to ``anchor`` (both (x1, y1, x2, y2)), R-CNN's coding."""
+    wa, ha, w, h = anchor[2] - anchor[0], anchor[3] - anchor[1], box[2] - box[0], box[3] - box[1]
+    xa, ya, x, y = anchor[0] + wa / 2, anchor[1] + ha / 2, box[0] + w / 2, box[1] + h / 2
+    return ((x - xa) / wa, (y - ya) / ha, math.log(w / wa), math.log(h / ha))
+
+
+def _encode_corners(anchor: tuple, box: tuple) -> tuple:
+    wa, ha, w, h = anchor[2] - anchor[0], anchor[3] - anchor[1], box[2] - box[0], box[3] - box[1]
+    return ((box[0] - anchor[0]) / wa, (box[1] - anchor[1]) / ha, math.log(w / wa), math.log(h / ha))
+
+
+def _encode_no_log(anchor: tuple, box: tuple) -> tuple:
+    t = _encode_reference(anchor, box)
+    return (t[0], t[1], (box[2] - box[0]) / (anchor[2] - anchor[0]), (box[3] - box[1]) / (anchor[3] - anchor[1]))
+
+
+def _encode_by_box_size(anchor: tuple, box: tuple) -> tuple:
+    t = _encode_reference(anchor, box)
+    return (t[0] * (anchor[2] - anchor[0]) / (box[2] - box[0]), t[1] * (anchor[3] - anchor[1]) / (box[3] - box[1]),
+            t[2], t[3])
+
+
+def check_encode_box(student) -> CheckResult:
+    """Check ``encode_box(anchor, box) -> (t_x, t_y, t_w, t_h)`` (Girshick et al. 2014, appendix C)."""
+    cases = [Case(((0.0, 0.0, 10.0, 10.0), (0.0, 0.0, 10.0, 10.0)), label="the anchor itself"),
+             Case(((0.0, 0.0, 10.0, 10.0), (5.0, 0.0, 15.0, 10.0)), label="shifted half a width right"),
+             Case(((0.0, 0.0, 10.0, 20.0), (0.0, 0.0, 20.0, 20.0)), label="twice as wide"),
+             Case(((4.0, 6.0, 20.0, 14.0), (2.0, 9.0, 26.0, 13.0)), label="a general pair")]
+    mistakes = [
+        Mistake(_encode_corners, "use the centres, not the top-left corners: x = x1 + w / 2."),
+        Mistake(_encode_no_log, "t_w is the *log* of the width ratio, log(w / w_a): 0 when the sizes agree."),
+        Mistake(_encode_by_box_size, "divide the centre shift by the *anchor's* size (w_a, h_a), not the box's."),
+    ]
+    return check_function("encode_box", student, _encode_reference, cases, mistakes)
