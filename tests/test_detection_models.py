@@ -110,17 +110,24 @@ def test_compare_refuses_proposals_of_another_test_set():
 def test_encode_box_checker_and_equal_budget():
     import math as _math
 
-    from course_utils.checks.detection import check_encode_box
+    from course_utils.checks.detection import check_decode_box
     from course_utils.detection import FasterRCNN
     from course_utils.experiments.rcnn_family import equal_budget
 
-    def encode_box(a, b):
-        wa, ha, w, h = a[2] - a[0], a[3] - a[1], b[2] - b[0], b[3] - b[1]
-        return ((b[0] + w / 2 - a[0] - wa / 2) / wa, (b[1] + h / 2 - a[1] - ha / 2) / ha,
-                _math.log(w / wa), _math.log(h / ha))
+    def decode_box(a, t):
+        wa, ha = a[2] - a[0], a[3] - a[1]
+        x, y, w, h = a[0] + wa / 2 + t[0] * wa, a[1] + ha / 2 + t[1] * ha, wa * _math.exp(t[2]), ha * _math.exp(t[3])
+        return (x - w / 2, y - h / 2, x + w / 2, y + h / 2)
 
-    assert check_encode_box(encode_box).passed
-    assert check_encode_box(lambda a, b: (0, 0, 0, 0)).status == "fail"
+    def no_exp(a, t):
+        wa, ha = a[2] - a[0], a[3] - a[1]
+        x, y, w, h = a[0] + wa / 2 + t[0] * wa, a[1] + ha / 2 + t[1] * ha, wa * t[2], ha * t[3]
+        return (x - w / 2, y - h / 2, x + w / 2, y + h / 2)
+
+    assert check_decode_box(decode_box).passed
+    assert check_decode_box(lambda a, t: (0, 0, 0, 0)).status == "fail"
+    assert "exp" in check_decode_box(no_exp).message
+    assert check_decode_box(lambda a, t: 1 / 0).status == "fail"
     torch.manual_seed(0)
     model = FasterRCNN(5)
     test = make_detection_set("test", 3, seed=1)
