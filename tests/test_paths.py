@@ -5,7 +5,7 @@ import math
 import pytest
 import torch
 
-from course_utils.checks.ensembles import check_gradient_weighted_length, check_prediction
+from course_utils.checks.ensembles import check_prediction, check_unrolled_sum
 from course_utils.models import cifar_resnet
 from course_utils.probes.paths import path_contributions, path_gradient, path_gradient_norms
 
@@ -65,19 +65,25 @@ def test_bad_input_is_refused():
 
 
 def test_checkers_do_not_crash_and_pass_the_solution():
-    def stub(norms, n):
+    def stub(jacobians):
         raise NotImplementedError
 
-    assert check_gradient_weighted_length(stub).status == "todo"
-    assert check_gradient_weighted_length(lambda norms, n: 1 / 0).status == "fail"
+    assert check_unrolled_sum(stub).status == "todo"
+    assert check_unrolled_sum(lambda j: 1 / 0).status == "fail"
 
-    def right(norms, n):
-        w = {k: math.comb(n, k) * g for k, g in norms.items()}
-        return sum(k * v for k, v in w.items()) / sum(w.values())
+    def right(jacobians):
+        out = torch.eye(jacobians[0].shape[0], dtype=jacobians[0].dtype)
+        for j in jacobians:
+            out = (torch.eye(len(j), dtype=j.dtype) + j) @ out
+        return out
 
-    assert check_gradient_weighted_length(right).passed
-    wrong = check_gradient_weighted_length(lambda norms, n: sum(k * g for k, g in norms.items()) / sum(norms.values()))
-    assert wrong.status == "fail" and "C(n, k)" in wrong.message
+    assert check_unrolled_sum(right).passed                      # the product form is the same sum
+
+    def wrong_order(jacobians):
+        return right(jacobians[::-1])
+
+    wrong = check_unrolled_sum(wrong_order)
+    assert wrong.status == "fail" and "later blocks on the left" in wrong.message
     assert check_prediction("p", ..., 0.5, 0.1, "").status == "todo"
     assert check_prediction("p", "lots", 0.5, 0.1, "").status == "fail"
     assert check_prediction("p", 0.55, 0.5, 0.1, "why").passed

@@ -1,5 +1,5 @@
-"""Checkers for notebook 11's exercises on paths and deletions (Veit, Wilber & Belongie, NeurIPS 2016)
-and for predictions checked against a measurement (notebooks 11 and 12).
+"""Checkers for notebook 11's exercise on the unrolled sum over paths (Veit, Wilber & Belongie,
+NeurIPS 2016) and for predictions checked against a measurement (notebooks 11 and 12).
 
 Built on :mod:`course_utils.checks.core`: never raises on a student's bug, answers "not done yet"
 on an untouched stub.
@@ -8,7 +8,9 @@ on an untouched stub.
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping
+from typing import Any
+
+import torch
 
 from .core import Case, CheckResult, Mistake, _finish, check_function
 
@@ -34,26 +36,46 @@ def check_prediction(name: str, prediction: Any, measured: float, tolerance: flo
                                              f"(too {side} by more than {tolerance:g}). {why}"))
 
 
-def _mean_length(norms: Mapping[int, float], n: int) -> float:
-    weight = {k: math.comb(n, k) * g for k, g in norms.items()}
-    return sum(k * w for k, w in weight.items()) / sum(weight.values())
+def _unrolled(jacobians: list) -> torch.Tensor:
+    """Sum over all 2^n paths of the ordered products J_{i_k} ... J_{i_1} (later blocks on the left)."""
+    n, d = len(jacobians), jacobians[0].shape[0]
+    total = torch.zeros(d, d, dtype=jacobians[0].dtype)
+    for mask in range(2 ** n):
+        term = torch.eye(d, dtype=jacobians[0].dtype)
+        for i in range(n):
+            if mask >> i & 1:
+                term = jacobians[i] @ term
+        total = total + term
+    return total
 
 
-def check_gradient_weighted_length(student: Any) -> CheckResult:
-    """Check ``gradient_weighted_length(norms, n)``: the mean path length, weighting each length
-    ``k`` by the gradient all its paths carry together, ``C(n, k) * norms[k]``."""
-    flat = {k: 1.0 for k in range(5)}
-    falling = {k: 0.5 ** k for k in range(10)}
-    cases = [Case((flat, 4), label="equal norms, n=4"), Case(({0: 1.0, 1: 1.0}, 1), label="n=1"),
-             Case((falling, 9), label="norms halving with k, n=9"),
-             Case(({k: 10.0 ** -k for k in range(7)}, 6), label="norms falling tenfold, n=6")]
+def _unrolled_wrong_order(jacobians: list) -> torch.Tensor:
+    return _unrolled(jacobians[::-1])
+
+
+def _unrolled_no_identity(jacobians: list) -> torch.Tensor:
+    return _unrolled(jacobians) - torch.eye(jacobians[0].shape[0], dtype=jacobians[0].dtype)
+
+
+def _unrolled_first_order(jacobians: list) -> torch.Tensor:
+    return torch.eye(jacobians[0].shape[0], dtype=jacobians[0].dtype) + sum(jacobians)
+
+
+def check_unrolled_sum(student: Any) -> CheckResult:
+    """Check ``unrolled_sum(jacobians)``: the sum over the 2^n paths of the products of the chosen
+    blocks' Jacobians, later blocks on the left (Veit et al. 2016, eq. 2 for the gradient)."""
+    g = torch.Generator().manual_seed(0)
+
+    def mats(n, d=3):
+        return [torch.randn(d, d, generator=g, dtype=torch.float64) for _ in range(n)]
+
+    cases = [Case((mats(1),), label="one block"), Case((mats(2),), label="two blocks"),
+             Case((mats(3),), label="three blocks"), Case((mats(4, 2),), label="four blocks, 2x2")]
     mistakes = [
-        Mistake(lambda norms, n: sum(k * g for k, g in norms.items()) / sum(norms.values()),
-                "weight each length by the number of its paths too, C(n, k) (math.comb): "
-                "there are many more paths of medium length."),
-        Mistake(lambda norms, n: sum(k * math.comb(n, k) for k in norms) / sum(math.comb(n, k) for k in norms),
-                "that is the mean length of all paths (n / 2); weight each length by its gradient as well."),
-        Mistake(lambda norms, n: sum(k * math.comb(n, k) * g for k, g in norms.items()),
-                "divide by the total weight, sum_k C(n, k) * norms[k], to get a mean."),
+        Mistake(_unrolled_wrong_order, "the gradient passes the *last* block first: the product is "
+                                       "J_3 J_2 J_1 (later blocks on the left), not J_1 J_2 J_3."),
+        Mistake(_unrolled_no_identity, "the path that skips every block (the identity, length 0) is one of the 2^n."),
+        Mistake(_unrolled_first_order, "you kept only paths of length 0 and 1; products of two or more "
+                                       "Jacobians are paths too."),
     ]
-    return check_function("gradient_weighted_length", student, _mean_length, cases, mistakes)
+    return check_function("unrolled_sum", student, _unrolled, cases, mistakes, rtol=1e-6, atol=1e-8)
