@@ -139,3 +139,32 @@ def test_compare_refuses_proposals_of_another_test_set():
     wrong = {"boxes": [torch.zeros(0, 4)] * 2, "ms": 1.0, "proposals": 0.0}
     with pytest.raises(ValueError, match="2 canvases, the test set 3"):
         compare({}, test, SETTINGS["ci"], torch.device("cpu"), search=wrong)
+
+
+def test_encode_box_checker_and_equal_budget():
+    import math as _math
+
+    from course_utils.checks.detection import check_decode_box
+    from course_utils.detection import FasterRCNN
+    from course_utils.experiments.rcnn_family import equal_budget
+
+    def decode_box(a, t):
+        wa, ha = a[2] - a[0], a[3] - a[1]
+        x, y, w, h = a[0] + wa / 2 + t[0] * wa, a[1] + ha / 2 + t[1] * ha, wa * _math.exp(t[2]), ha * _math.exp(t[3])
+        return (x - w / 2, y - h / 2, x + w / 2, y + h / 2)
+
+    def no_exp(a, t):
+        wa, ha = a[2] - a[0], a[3] - a[1]
+        x, y, w, h = a[0] + wa / 2 + t[0] * wa, a[1] + ha / 2 + t[1] * ha, wa * t[2], ha * t[3]
+        return (x - w / 2, y - h / 2, x + w / 2, y + h / 2)
+
+    assert check_decode_box(decode_box).passed
+    assert check_decode_box(lambda a, t: (0, 0, 0, 0)).status == "fail"
+    assert "exp" in check_decode_box(no_exp).message
+    assert check_decode_box(lambda a, t: 1 / 0).status == "fail"
+    torch.manual_seed(0)
+    model = FasterRCNN(5)
+    test = make_detection_set("test", 3, seed=1)
+    row = equal_budget(model, test, 4, torch.device("cpu"))
+    assert row["proposals"] == 4 and row["mean_proposals"] <= 4 and 0 <= row["map"] <= 1
+    assert model.rpn.post_nms_test == 32          # restored

@@ -164,3 +164,42 @@ def check_anchor_count(value) -> CheckResult:
         (h * w * 9 * 4, "that counts the 4 box offsets per anchor; the question asks for anchors."),
         (600 * 800 * 9, "anchors sit on the feature map's cells (38 x 50), not on every pixel."),
     ])
+
+
+
+def _decode_reference(anchor: tuple, t: tuple) -> tuple:
+    """The box (x1, y1, x2, y2) that offsets ``t = (t_x, t_y, t_w, t_h)`` make of ``anchor`` (R-CNN's coding)."""
+    wa, ha = anchor[2] - anchor[0], anchor[3] - anchor[1]
+    x, y = anchor[0] + wa / 2 + t[0] * wa, anchor[1] + ha / 2 + t[1] * ha
+    w, h = wa * math.exp(t[2]), ha * math.exp(t[3])
+    return (x - w / 2, y - h / 2, x + w / 2, y + h / 2)
+
+
+def _decode_no_exp(anchor: tuple, t: tuple) -> tuple:
+    return _decode_reference(anchor, (t[0], t[1], math.log(t[2]) if t[2] > 0 else -50.0,
+                                      math.log(t[3]) if t[3] > 0 else -50.0))
+
+
+def _decode_centre_size(anchor: tuple, t: tuple) -> tuple:
+    x1, y1, x2, y2 = _decode_reference(anchor, t)
+    return ((x1 + x2) / 2, (y1 + y2) / 2, x2 - x1, y2 - y1)
+
+
+def _decode_unscaled_shift(anchor: tuple, t: tuple) -> tuple:
+    wa, ha = anchor[2] - anchor[0], anchor[3] - anchor[1]
+    return _decode_reference(anchor, (t[0] / wa, t[1] / ha, t[2], t[3]))
+
+
+def check_decode_box(student) -> CheckResult:
+    """Check ``decode_box(anchor, t) -> (x1, y1, x2, y2)``, the inverse of the box parametrisation
+    (Girshick et al. 2014, appendix C; Ren et al. 2015, eq. 2)."""
+    cases = [Case(((0.0, 0.0, 10.0, 10.0), (0.0, 0.0, 0.0, 0.0)), label="zero offsets"),
+             Case(((0.0, 0.0, 10.0, 10.0), (0.5, 0.0, 0.0, 0.0)), label="t_x = 0.5"),
+             Case(((0.0, 0.0, 10.0, 20.0), (0.0, 0.0, math.log(2.0), 0.0)), label="t_w = log 2"),
+             Case(((4.0, 6.0, 20.0, 14.0), (0.125, 0.125, 0.4054651081, -0.6931471806)), label="a general pair")]
+    mistakes = [
+        Mistake(_decode_no_exp, "t_w is a log-ratio: the width is w_a * exp(t_w), not w_a * t_w."),
+        Mistake(_decode_centre_size, "return the corners (x1, y1, x2, y2), not (centre x, centre y, w, h)."),
+        Mistake(_decode_unscaled_shift, "the shift is in units of the anchor's size: x = x_a + t_x * w_a."),
+    ]
+    return check_function("decode_box", student, _decode_reference, cases, mistakes)

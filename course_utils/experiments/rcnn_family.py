@@ -20,6 +20,7 @@ from ..detection.proposals import proposal_recall, proposals_for
 from ..detection.rcnn import RCNN, rcnn_training_crops
 from ..detection.training import evaluate_map, time_per_image, time_selective_search, train_detector
 from ..runtime import device as default_device
+from ..runtime import single_thread
 from ..train import fit
 from . import Experiment, Outcome, seeded
 
@@ -42,6 +43,7 @@ class Settings:
 SETTINGS = {
     "ci": Settings(n_train=96, n_test=48, rcnn_epochs=3, fast_epochs=4, faster_epochs=5, batch_size=4,
                    lr=3e-3, timed_images=8),
+    # one seed: about 12 CPU-minutes of one core (three seeds did not fit the budget)
     "default": Settings(n_train=800, n_test=200, rcnn_epochs=3, fast_epochs=8, faster_epochs=8,
                         batch_size=8, lr=2e-3, timed_images=30),
     "full": Settings(n_train=4000, n_test=500, rcnn_epochs=6, fast_epochs=12, faster_epochs=16,
@@ -117,15 +119,17 @@ def speed(models: dict[str, torch.nn.Module], test: DetectionSet, s: Settings,
           device: torch.device, search: dict | None = None) -> dict[str, dict[str, float]]:
     """CPU milliseconds per image (proposal step + network) and proposals per image.
 
-    Medians over the first ``timed_images`` test canvases, one at a time, on the CPU. R-CNN and
-    Fast R-CNN use the same selective-search boxes, so its time (``search["ms"]``) is added to both.
+    Medians over the first ``timed_images`` test canvases, one at a time, on one CPU thread (so
+    that CPU time measures the work, not how many threads a busy machine lent). R-CNN and Fast
+    R-CNN use the same selective-search boxes, so its time (``search["ms"]``) is added to both.
     """
     search = _search(test, search)
     timed = slice(0, s.timed_images)
     rows = {}
     for name, model in models.items():
         external = not isinstance(model, FasterRCNN)
-        net_ms = time_per_image(model, test.images[timed], search["boxes"][timed] if external else None)
+        with single_thread():
+            net_ms = time_per_image(model, test.images[timed], search["boxes"][timed] if external else None)
         count = search["proposals"] if external else \
             sum(len(p) for p in model.propose(test.images[timed].to(device))) / len(test.images[timed])
         proposal_ms = search["ms"] if external else 0.0
@@ -142,23 +146,70 @@ def compare(models: dict[str, torch.nn.Module], test: DetectionSet, s: Settings,
     return {name: {**acc[name], **timing[name]} for name in models}
 
 
+def equal_budget(faster: FasterRCNN, test: DetectionSet, budget: int, device: torch.device) -> dict[str, float]:
+    """Faster R-CNN kept to ``budget`` RPN proposals per image (selective search's count): mAP, recall."""
+    kept = faster.rpn.post_nms_test
+    faster.rpn.post_nms_test = budget
+    try:
+        boxes = faster.propose(test.images.to(device))
+        return {"proposals": budget, "map": evaluate_map(faster, test, device=device)["map"],
+                "recall": proposal_recall([b.cpu() for b in boxes], test.boxes),
+                "mean_proposals": sum(len(b) for b in boxes) / len(boxes)}
+    finally:
+        faster.rpn.post_nms_test = kept
+
+
 MODELS = {"rcnn": RCNN, "fast": FastRCNN, "faster": FasterRCNN}
 """The three detectors by the names their weights are kept under."""
 
 
+def train_all(train: DetectionSet, train_props: list[torch.Tensor], s: Settings, device: torch.device,
+              seed: int) -> dict[str, torch.nn.Module]:
+    """The three detectors trained with ``seed`` (initial weights, sampling, batch order)."""
+    return {"R-CNN": train_rcnn(train, train_props, s, device, seed),
+            "Fast R-CNN": train_fast(train, train_props, s, device, seed),
+            "Faster R-CNN": train_faster(train, s, device, seed)}
+
+
 def run(s: Settings) -> Outcome:
-    """Everything: data, proposals, three trainings, the table; keeps the three detectors."""
+    """Data, proposals, the three trainings per seed, the table; keeps the first seed's detectors.
+
+    The seeds are ``(s.seed,)`` (a list, so that more seeds fit the same layout).
+    ``data["table"]`` is the first seed's table (accuracy and speed); ``data["seeds"]`` lists the
+    seeds and ``data["per_seed"][name]`` holds each detector's ``map`` and ``recall`` per seed;
+    ``data["equal_budget"]`` Faster R-CNN's mAP and recall per seed when its RPN may pass on only
+    as many proposals as selective search makes (rounded).
+    """
     dev = default_device()
     train, test = make_data(s)
     start = time.perf_counter()
     train_props = proposals_for(train.images)
-    models = {"R-CNN": train_rcnn(train, train_props, s, dev, s.seed),
-              "Fast R-CNN": train_fast(train, train_props, s, dev, s.seed),
-              "Faster R-CNN": train_faster(train, s, dev, s.seed)}
+    search = time_selective_search(test.images)
+    budget = max(1, round(search["proposals"]))
+    per_seed: dict[str, dict[str, list]] = {}
+    equal: dict[str, list] = {"map": [], "recall": []}
+    kept: dict[str, torch.nn.Module] = {}
+    table = {}
+    seeds = (s.seed,)
+    for seed in seeds:
+        models = train_all(train, train_props, s, dev, seed)
+        acc = accuracy(models, test, dev, search)
+        for name, row in acc.items():
+            per_seed.setdefault(name, {"map": [], "recall": []})
+            per_seed[name]["map"].append(row["map"])
+            per_seed[name]["recall"].append(row["recall"])
+        small = equal_budget(models["Faster R-CNN"], test, budget, dev)
+        equal["map"].append(small["map"])
+        equal["recall"].append(small["recall"])
+        if seed == seeds[0]:
+            kept = models
+            timing = speed(models, test, s, dev, search)
+            table = {name: {**acc[name], **timing[name]} for name in models}
     seconds = time.perf_counter() - start
-    data = {"train_seconds": seconds, "class_names": list(train.class_names),
-            "table": compare(models, test, s, dev)}
-    return Outcome(data, dict(zip(MODELS, models.values())))
+    data = {"train_seconds": seconds, "class_names": list(train.class_names), "table": table,
+            "seeds": list(seeds), "per_seed": per_seed,
+            "equal_budget": {"proposals": budget, "selective_search": search["proposals"], **equal}}
+    return Outcome(data, dict(zip(MODELS, kept.values())))
 
 
 def build_models(s: Settings) -> dict[str, torch.nn.Module]:
