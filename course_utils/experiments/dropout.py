@@ -48,7 +48,7 @@ class Settings:
 
 SETTINGS = {
     "ci": Settings(images=512, epochs=3, seeds=(0,), test_images=500),
-    "default": Settings(images=1000, epochs=40, seeds=(0, 1, 2)),
+    "default": Settings(images=1000, epochs=30, seeds=(0, 1, 2)),
     "full": Settings(images=5000, epochs=60, seeds=(0, 1, 2, 3, 4)),
 }
 

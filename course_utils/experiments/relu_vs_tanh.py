@@ -45,9 +45,8 @@ class Settings:
 
 SETTINGS = {
     "ci": Settings(images=2048, target=0.5, max_steps=120, lrs=(0.03,), seeds=(0,)),
-    "default": Settings(images=12000, target=0.15, max_steps=1000, lrs=(0.01, 0.03, 0.1),
-                        seeds=(0, 1, 2)),
-    "full": Settings(images=60000, target=0.10, max_steps=6000, lrs=(0.01, 0.03, 0.1),
+    "default": Settings(images=12000, target=0.15, max_steps=800, lrs=(0.01, 0.03), seeds=(0, 1, 2)),
+    "full": Settings(images=60000, target=0.10, max_steps=6000, lrs=(0.003, 0.01, 0.03, 0.1),
                      seeds=(0, 1, 2, 3, 4)),
 }
 
