@@ -6,7 +6,7 @@ from typing import Any
 
 import torch
 
-from .core import Case, CheckResult, Mistake, _finish, check_function
+from .core import Case, CheckResult, Mistake, _finish, check_function, check_value
 
 
 def _max_pool_backward(x: torch.Tensor, grad_out: torch.Tensor, size: int) -> torch.Tensor:
@@ -77,3 +77,12 @@ def check_pool_prediction(predicted: Any, measured: float, spread: float) -> Che
     else:
         message += "Average pooling does worse than you expected here; look at the spread over seeds."
     return _finish(CheckResult(name, "fail", message))
+
+
+def check_receptive_field_prediction(predicted: Any, measured: int) -> CheckResult:
+    """Exercise 4.2: the predicted receptive field (pixels on a side) of a unit after LeNet's pool2."""
+    hints = [(measured - 2, "the 2x2 pools widen the field too: by (2 - 1) x the stride product before them"),
+             (5 + 5 + 2 + 2, "kernels do not simply add: a layer after a stride-2 pool moves 2 input pixels per "
+                             "step, so its (k - 1) counts twice"),
+             (28, "the field of one unit is a window, not the whole image: follow the recurrence layer by layer")]
+    return check_value("receptive_field", predicted, measured, hints)
