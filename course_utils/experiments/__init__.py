@@ -35,6 +35,7 @@ from ..runtime import current_profile, seed_everything
 
 NAMES: tuple[str, ...] = (
     "lenet-fashion",      # 03: LeNet-5 on Fashion-MNIST
+    "max-vs-avg-pool",    # 04: max against average pooling in LeNet-5, several seeds
     "relu-vs-tanh",       # 04: steps to a training-error target, ReLU against tanh
     "dropout",            # 04: over-fitting with and without dropout
     "small-vgg",          # 05: a small VGG trained
