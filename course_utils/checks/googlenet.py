@@ -67,11 +67,26 @@ def check_naive_ratio_prediction(guess: Any, measured: float) -> CheckResult:
     return check_value("naive / reduced multiply-adds of module 3a", guess, measured, hints, rtol=0.25)
 
 
-def check_naive_small_ratio(got: Any, measured: float) -> CheckResult:
+SMALL_MODULES = [(24, 14, (16, 16, 24, 4, 8, 8)), (56, 7, (32, 32, 48, 8, 16, 16)),
+                 (112, 7, (32, 32, 48, 8, 16, 16))]
+"""The small GoogLeNet's Inception modules: (input channels, side, widths)."""
+
+
+def naive_small_ratio() -> float:
+    """Multiply-adds of the small GoogLeNet's three modules without / with 1×1 reductions."""
+    from ..complexity import count_macs
+    from ..models.googlenet import Inception
+    reduced = sum(count_macs(Inception(c, *w), (c, s, s)) for c, s, w in SMALL_MODULES)
+    naive = sum(count_macs(Inception(c, *w, reduce=False), (c, s, s)) for c, s, w in SMALL_MODULES)
+    return naive / reduced
+
+
+def check_naive_small_ratio(got: Any) -> CheckResult:
     """The student's measured MAC ratio of a small GoogLeNet without / with its 1×1 reductions."""
+    measured = naive_small_ratio()
     return check_value("multiply-adds without / with reductions (small GoogLeNet)", got, measured,
                        [(1 / measured, "divide the naive network's count by the reduced one's")], rtol=0.02)
 
 
 __all__ = ["check_inception_params", "check_global_average_pool", "check_naive_ratio_prediction",
-           "check_naive_small_ratio"]
+           "check_naive_small_ratio", "naive_small_ratio"]

@@ -39,7 +39,7 @@ class Settings:
 
 
 SETTINGS = {
-    "ci": Settings(seeds=(0,), train_images=512, test_images=256, epochs=1, batch_norm=(False,)),
+    "ci": Settings(seeds=(0,), train_images=256, test_images=256, epochs=1, batch_norm=(False,)),
     "default": Settings(seeds=(0, 1, 2), train_images=6000, test_images=4000, epochs=2),
     "full": Settings(seeds=(0, 1, 2, 3, 4), train_images=60000, test_images=10000, epochs=10),
 }

@@ -32,7 +32,7 @@ class Settings:
 
 
 SETTINGS = {
-    "ci": Settings(convs_per_stage=(1, 3), seeds=(0,), train_images=1024, test_images=500, epochs=1),
+    "ci": Settings(convs_per_stage=(1, 2), seeds=(0,), train_images=512, test_images=256, epochs=1),
     "default": Settings(convs_per_stage=(1, 2, 3, 4), seeds=(0, 1, 2), train_images=6000,
                         test_images=4000, epochs=2),
     "full": Settings(convs_per_stage=(1, 2, 3, 4), seeds=(0, 1, 2, 3, 4), train_images=60000,
