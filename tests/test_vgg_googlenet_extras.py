@@ -86,3 +86,16 @@ def test_depth_config():
     assert depth_config(2) == [16, 16, "M", 32, 32, "M", 64, 64, "M"]
     with pytest.raises(ValueError):
         depth_config(0)
+
+
+def test_train_with_aux_returns_main_losses_and_zero_weight_ignores_the_head():
+    from course_utils.experiments.aux_training import train_with_aux
+    from course_utils.models.googlenet import small_googlenet
+    torch.manual_seed(0)
+    batches = [(torch.randn(8, 1, 28, 28), torch.randint(0, 10, (8,))) for _ in range(2)]
+    model = small_googlenet(aux=True, batch_norm=False)
+    aux_before = [p.clone() for p in model.aux.parameters()]
+    losses = train_with_aux(model, batches, aux_weight=0.0, epochs=1, lr=1e-3, dev=torch.device("cpu"))
+    assert len(losses) == 2 and all(v > 0 for v in losses) and not model.training
+    # with weight 0 the side head gets no gradient, so Adam leaves it exactly as it was
+    assert all(torch.equal(a, b) for a, b in zip(aux_before, model.aux.parameters()))
