@@ -39,8 +39,10 @@ NAMES: tuple[str, ...] = (
     "relu-vs-tanh",       # 04: steps to a training-error target, ReLU against tanh
     "dropout",            # 04: over-fitting with and without dropout
     "small-vgg",          # 05: a small VGG trained
+    "vgg-depth",          # 06: small VGGs of 3-12 conv layers at equal budget, 3 seeds
     "small-googlenet",    # 06: a small GoogLeNet trained
     "aux-gradient",       # 06: the auxiliary classifier's extra gradient
+    "aux-training",       # 07: training with and without the auxiliary classifier, 3 seeds
     "lr-sweep",           # 07: the largest learning rate without and with batch norm
     "bn-why",             # 08: injected noise vs the no-BN drift, smoothness along the gradient
     "degradation",        # 08: plain and residual nets of several depths (He et al. Fig. 6)
