@@ -277,7 +277,7 @@ def provenance(seconds: float, key: str, command: str | None = None) -> dict[str
         "device": where,
         "seconds": round(seconds, 2),
         "commit": _git("rev-parse", "HEAD") or "unknown",
-        "dirty": bool(_git("status", "--porcelain", "--", "course_utils")),
+        "dirty": bool(_git("status", "--porcelain", "--", ":(glob)course_utils/**/*.py")),  # the code, not data such as the .mo
         "torch": torch.__version__,
         "python": platform.python_version(),
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
