@@ -171,8 +171,6 @@ def leaks(nb: dict) -> list[str]:
 KNOWN_LEAKS = {
     # Found by this test when it was written; the notebooks' authors fix them, then delete the line
     # (strict: the test fails as soon as a listed notebook no longer leaks).
-    "02_stride_padding": "cell 5 defines out_size() with the body of Exercise output_size()",
-    "09_degradation": "cell 27 defines identity_() with the body of Exercise make_identity_()",
     "11_why_resnet_works": "cell 12 computes math.comb(n, k), the answer of Exercise paths_of_length()",
 }
 

@@ -58,14 +58,32 @@ def bare_loop(model: nn.Module, loader: BatchLoader, epochs: int) -> list[float]
     return means
 
 
+def one_batch() -> BatchLoader:
+    g = torch.Generator().manual_seed(1)
+    x, y = torch.randn(32, 1, 12, 12, generator=g), torch.randint(0, 10, (32,), generator=g)
+    return BatchLoader(x, y, 32)
+
+
 @pytest.mark.parametrize("channels_last", [True, False])
-def test_fit_matches_a_bare_loop(channels_last):
+def test_one_step_of_fit_is_the_bare_step(channels_last):
+    """One SGD step: the same weights to float32 rounding (nothing has had time to amplify it)."""
+    reference, engine = small_cnn(), small_cnn()
+    bare_loop(reference, one_batch(), epochs=1)
+    fit(engine, one_batch(), epochs=1, optimizer=sgd(engine), device=CPU, channels_last=channels_last)
+    for (name, a), b in zip(reference.state_dict().items(), engine.state_dict().values()):
+        assert torch.allclose(a.float(), b.float(), rtol=1e-5, atol=1e-6), name
+
+
+@pytest.mark.parametrize("channels_last", [True, False])
+def test_fit_follows_the_bare_loop_over_two_epochs(channels_last):
+    """Sixteen steps: rounding differences of the memory layout grow through momentum and batch
+    norm (measured: weights up to 1e-4 apart on 2 threads), so the runs agree to 1e-3, not 1e-6."""
     reference, engine = small_cnn(), small_cnn()
     want = bare_loop(reference, data(), epochs=2)
     history = fit(engine, data(), epochs=2, optimizer=sgd(engine), device=CPU, channels_last=channels_last)
-    assert history.train_loss == pytest.approx(want, rel=1e-4)
+    assert history.train_loss == pytest.approx(want, rel=1e-3)
     for (name, a), b in zip(reference.state_dict().items(), engine.state_dict().values()):
-        assert torch.allclose(a.float(), b.float(), rtol=1e-4, atol=1e-5), name
+        assert torch.allclose(a.float(), b.float(), rtol=1e-3, atol=1e-3), name
 
 
 def test_fit_returns_the_model_in_the_usual_layout():
