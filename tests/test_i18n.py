@@ -145,3 +145,15 @@ def test_a_wrong_answer_in_korean_mode_gets_the_korean_hint(monkeypatch):
     monkeypatch.setenv("COURSE_LANG", "en")
     english = str(check_output_size(off_by_one))
     assert "Hint: off by one" in english and "힌트" not in english, english
+
+
+@pytest.mark.parametrize("nb", SHIPPED, ids=lambda p: p.stem)
+def test_korean_twin_has_the_english_code_cells(nb, tmp_path):
+    twin = json.loads(i18n.build_notebook(nb, "ko", tmp_path, strict=True).read_text("utf-8"))
+    english = json.loads(nb.read_text("utf-8"))
+    assert len(twin["cells"]) == len(english["cells"])
+    for k, (a, b) in enumerate(zip(twin["cells"], english["cells"])):
+        if b["cell_type"] == "code":
+            assert a == b, f"{nb.name} cell {k}: the Korean twin's code cell differs"
+        else:
+            assert a["metadata"] == b["metadata"], f"{nb.name} cell {k}: tags or slide metadata lost"
