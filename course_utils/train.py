@@ -13,7 +13,7 @@ the epochs finished so far, marks the history ``interrupted`` and returns: the k
 
 Three choices make it fast without changing what it computes (each measured in
 ``benchmarks/bench_train.py``; the results agree with a plain loop to float tolerance,
-``tests/test_train.py``):
+``tests/test_train_engine.py``):
 
 * **channels-last memory** (``[N, H, W, C]`` in memory, same ``[N, C, H, W]`` shape): the layout
   the CPU's and GPU's convolution kernels prefer; on 1 CPU thread 1.1x (ResNet-20) to 1.5x (small
