@@ -62,6 +62,17 @@ def prepare(notebooks: list[Path], node_modules: Path, src: Path) -> None:
                 cell.metadata["tags"] = [*tags, "hide-input"]
         nbformat.write(nb, src / "notebooks" / path.name)
     (src / "_toc.yml").write_text(toc(notebooks), encoding="utf-8")
+    if notebooks and nbformat.read(notebooks[0], as_version=4).metadata.get("language") == "ko":
+        use_korean(src)
+
+
+def use_korean(src: Path) -> None:
+    """The Korean edition (notebooks built by tools/i18n.py): Korean home page, title and page language."""
+    (src / "intro.ko.md").replace(src / "intro.md")
+    config = (src / "_config.yml").read_text(encoding="utf-8")
+    config = config.replace('title: "Convolutional neural networks: from convolution to Faster R-CNN"',
+                            'title: "합성곱 신경망: 합성곱에서 Faster R-CNN까지"')
+    (src / "_config.yml").write_text(config + "    language: ko\n", encoding="utf-8")
 
 
 def check_offline(html_dir: Path) -> list[str]:
