@@ -11,6 +11,8 @@ The slowest cells are listed at the end of a run (below).
 
 from __future__ import annotations
 
+import os
+
 import itertools
 
 import pytest
@@ -126,3 +128,8 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
                                     + ("  over the headroom target" if name in over else ""))
     if budget:
         terminalreporter.write_line(f"{len(over)} of {len(slowest)} cells over {headroom:.0f} s")
+    promise = os.environ.get("LECTURE_BUDGET_S")  # make test-lecture: the default profile's 5 s a cell
+    if promise:
+        late = [f"{wall:.1f} s {name}" for name, (wall, _) in slowest if wall > float(promise)]
+        terminalreporter.write_line(f"lecture promise: {len(late)} of {len(slowest)} cells over {promise} s"
+                                    + "".join(f"\n  {line}" for line in late))
