@@ -76,11 +76,16 @@ def checker_of(nb, stub: int) -> int | None:
     return (uses or later or [None])[0]
 
 
+def is_stub(cell) -> bool:
+    """An exercise's code stub (an explain exercise written in markdown has no stub and no checker)."""
+    return cell.cell_type == "code" and "exercise" in tags(cell)
+
+
 def checker_cells(nb) -> list[int]:
     """Index of the checker cell of each exercise stub, in order."""
     found = []
     for i, cell in enumerate(nb.cells):
-        if "exercise" not in tags(cell):
+        if not is_stub(cell):
             continue
         after = checker_of(nb, i)
         if after is None:
@@ -95,7 +100,7 @@ def problems(nb) -> list[str]:
     found += [f"cell {i} has outputs" for i, c in enumerate(nb.cells)
               if c.cell_type == "code" and c.outputs]
     found += [f"exercise cell {i} is not followed by its checker cell" for i, c in enumerate(nb.cells)
-              if "exercise" in tags(c) and checker_of(nb, i) is None]
+              if is_stub(c) and checker_of(nb, i) is None]
     return found
 
 
