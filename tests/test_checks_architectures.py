@@ -3,8 +3,7 @@ import pytest
 from torch import nn
 
 from answers import crash, stub
-from course_utils.checks.architectures import (_conv_params, _vgg_block, check_conv_params,
-                                               check_inception_macs, check_vgg_block)
+from course_utils.checks.architectures import _conv_params, _vgg_block, check_conv_params, check_vgg_block
 
 
 # ---------------------------------------------------------------- conv_params
@@ -59,28 +58,3 @@ def test_vgg_block_stub_crash_not_module_not_callable():
     result = check_vgg_block(lambda ci, co, n: [nn.Conv2d(ci, co, 3)])
     assert result.status == "fail" and "nn.Module" in result.message
     assert check_vgg_block(_vgg_block(1, 2, 1)).status == "fail"
-
-
-# ---------------------------------------------------------------- inception_macs
-def _right(ci, h, w, c1, r3, c3, r5, c5, pp):
-    return h * w * (ci * c1 + ci * r3 + r3 * 9 * c3 + ci * r5 + r5 * 25 * c5 + ci * pp)
-
-
-def test_inception_macs_right():
-    assert check_inception_macs(_right).passed
-
-
-@pytest.mark.parametrize("wrong,hint", [
-    (lambda ci, h, w, c1, r3, c3, r5, c5, pp: h * w * (ci * c1 + ci * 9 * c3 + ci * 25 * c5), "reduce"),
-    (lambda ci, h, w, c1, r3, c3, r5, c5, pp: _right(ci, h, w, c1, r3, c3, r5, c5, pp) - h * w * ci * pp, "projection"),
-    (lambda ci, h, w, c1, r3, c3, r5, c5, pp: _right(ci, h, w, c1, r3, c3, r5, c5, pp) - h * w * r5 * 16 * c5, "25 weights"),
-    (lambda ci, h, w, *rest: _right(ci, h, w, *rest) // (h * w), "h·w"),
-])
-def test_inception_macs_hints(wrong, hint):
-    result = check_inception_macs(wrong)
-    assert result.status == "fail" and hint in result.message
-
-
-def test_inception_macs_stub_and_crash():
-    assert check_inception_macs(stub).status == "todo"
-    assert check_inception_macs(crash).status == "fail"

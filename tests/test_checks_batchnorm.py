@@ -54,16 +54,6 @@ def test_identity_block():
     assert cb.check_identity_block(lambda block: None).status == "fail"
 
 
-def test_worst_network():
-    results = {"plain-20": {"train_error": [0.5, 0.3]}, "plain-56": {"train_error": [0.8, 0.7]},
-               "resnet-56": {"train_error": [0.6, 0.35]}}
-    assert cb.check_worst_network("plain-56", results).passed
-    assert cb.check_worst_network(..., results).status == "todo"
-    wrong = cb.check_worst_network("resnet-56", results)
-    assert wrong.status == "fail" and "not the highest" in wrong.message
-    assert "answer with one of" in cb.check_worst_network("plain56", results).message
-
-
 def test_strict_mode_raises(monkeypatch):
     monkeypatch.setenv("COURSE_STRICT_CHECKS", "1")
     with pytest.raises(AssertionError):

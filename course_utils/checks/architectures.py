@@ -1,4 +1,4 @@
-"""Checkers for the exercises of notebooks 05 (AlexNet), 06 (VGG) and 07 (GoogLeNet)."""
+"""Checkers for the exercises of notebooks 05 (AlexNet) and 06 (VGG)."""
 from __future__ import annotations
 
 from typing import Any, Callable
@@ -6,8 +6,7 @@ from typing import Any, Callable
 import torch
 from torch import nn
 
-from ..complexity import count_macs, count_params
-from ..models.googlenet import Inception
+from ..complexity import count_params
 from .core import Case, CheckResult, Mistake, check_function
 
 
@@ -87,35 +86,4 @@ def check_vgg_block(fn: Any) -> CheckResult:
     return check_function("vgg_block", _signature_of(fn), _signature_of(_vgg_block), cases, mistakes)
 
 
-# --------------------------------------------------------------------------- 06: Inception MACs
-
-def _inception_macs(c_in: int, h: int, w: int, c1: int, r3: int, c3: int, r5: int, c5: int,
-                    pool_proj: int) -> int:
-    return count_macs(Inception(c_in, c1, r3, c3, r5, c5, pool_proj), (c_in, h, w))
-
-
-def check_inception_macs(fn: Any) -> CheckResult:
-    """``fn(c_in, h, w, c1, r3, c3, r5, c5, pool_proj)``: MACs of one Inception module (all
-    convs keep h×w), for one image."""
-    def by_hand(ci, h, w, c1, r3, c3, r5, c5, pp, k5=25, reduce=True, proj=True):
-        per_pixel = ci * c1 + (ci * r3 + r3 * 9 * c3 if reduce else ci * 9 * c3) \
-            + (ci * r5 + r5 * k5 * c5 if reduce else ci * 25 * c5) + (ci * pp if proj else 0)
-        return h * w * per_pixel
-
-    mistakes = [
-        Mistake(lambda *a: by_hand(*a, reduce=False),
-                "the 3×3 and 5×5 branches first reduce to r3 / r5 channels with a 1×1 conv"),
-        Mistake(lambda *a: by_hand(*a, reduce=False, proj=False),
-                "that is the naive module: the 3×3 and 5×5 branches first reduce to r3 / r5 channels "
-                "with a 1×1 conv, and the pool branch ends in a 1×1 projection"),
-        Mistake(lambda *a: by_hand(*a, proj=False), "count the pool branch's 1×1 projection too"),
-        Mistake(lambda *a: by_hand(*a, k5=9), "the 5×5 conv has 25 weights per channel pair"),
-        Mistake(lambda ci, h, w, *rest: by_hand(ci, h, w, *rest) // (h * w),
-                "that is one pixel: multiply by h·w output positions"),
-    ]
-    cases = [Case((4, 2, 2, 1, 1, 1, 1, 1, 1)), Case((192, 28, 28, 64, 96, 128, 16, 32, 32), label="inception 3a"),
-             Case((480, 14, 14, 192, 96, 208, 16, 48, 64), label="inception 4a")]
-    return check_function("inception_macs", fn, _inception_macs, cases, mistakes)
-
-
-__all__ = ["check_conv_params", "check_vgg_block", "check_inception_macs"]
+__all__ = ["check_conv_params", "check_vgg_block"]

@@ -147,21 +147,6 @@ def check_identity_block(student: Callable[[BasicBlock], Any]) -> CheckResult:
         ], rtol=1e-3, atol=1e-3)
 
 
-# --------------------------------------------------------------------------- 08: predict the curves
-
-def check_worst_network(answer: Any, results: dict[str, dict]) -> CheckResult:
-    """Exercise 9.1: which network ends with the highest *training* error? ``answer`` is its key."""
-    final = {name: run["train_error"][-1] for name, run in results.items()}
-    want = max(final, key=final.get)
-    hints = [(name, f"{name} ended at {100 * err:.1f} % training error, not the highest; "
-                    f"look at the thin (training) curves of the deepest nets")
-             for name, err in final.items() if name != want]
-    if answer is not ... and answer is not None and answer not in final:
-        answer = str(answer)
-        hints.append((answer, f"answer with one of {', '.join(final)}"))
-    return check_value("worst network", answer, want, hints)
-
-
 # --------------------------------------------------------------------------- 08: batch norm backward
 
 def _bn_backward_reference(grad_out: torch.Tensor, x: torch.Tensor, gamma: torch.Tensor,

@@ -48,24 +48,6 @@ def check_conv2d_single(fn) -> CheckResult:
     return check_function("conv2d_single", fn, _conv2d_single, cases, mistakes)
 
 
-def _conv_params(c_in: int, c_out: int, k: int) -> int:
-    return (k * k * c_in + 1) * c_out
-
-
-def check_conv_params(fn) -> CheckResult:
-    """``fn(c_in, c_out, k)``: the parameters of a conv layer with ``k x k`` kernels and a bias."""
-    cases = [Case((1, 1, 3)), Case((1, 6, 5)), Case((3, 64, 3)), Case((6, 16, 5)), Case((64, 128, 1))]
-    mistakes = [
-        Mistake(lambda c_in, c_out, k: k * k * c_in * c_out, "you forgot the bias: one per output channel"),
-        Mistake(lambda c_in, c_out, k: (k * k + 1) * c_out,
-                "each kernel spans all input channels: it has k·k·c_in weights"),
-        Mistake(lambda c_in, c_out, k: (k * k + 1) * c_in * c_out,
-                "there is one bias per output channel, not one per (input, output) pair"),
-        Mistake(lambda c_in, c_out, k: k * c_in * c_out + c_out, "a kernel is k x k: square k"),
-    ]
-    return check_function("conv_params", fn, _conv_params, cases, mistakes)
-
-
 # --------------------------------------------------------------------------- 02: output size, cost
 
 def _output_size(w: int, k: int, s: int, p: int) -> int:
@@ -86,26 +68,6 @@ def check_output_size(fn) -> CheckResult:
         Mistake(lambda w, k, s, p: (w + 2 * p + k) // s + 1, "subtract the kernel size: the window must fit"),
     ]
     return check_function("output_size", fn, _output_size, cases, mistakes)
-
-
-def _conv_macs(c_in: int, c_out: int, k: int, out_h: int, out_w: int) -> int:
-    return k * k * c_in * c_out * out_h * out_w
-
-
-def check_conv_macs(fn) -> CheckResult:
-    """``fn(c_in, c_out, k, out_h, out_w)``: multiply-adds of a conv layer for one image."""
-    cases = [Case((1, 1, 3, 2, 2)), Case((1, 6, 5, 28, 28)), Case((6, 16, 5, 10, 10)), Case((3, 64, 3, 16, 8))]
-    mistakes = [
-        Mistake(lambda c_in, c_out, k, h, w: k * k * c_out * h * w,
-                "each output value sums over all input channels: multiply by c_in"),
-        Mistake(lambda c_in, c_out, k, h, w: (k * k * c_in + 1) * c_out * h * w,
-                "the bias is an addition, not a multiply-add: count k·k·c_in per output value"),
-        Mistake(lambda c_in, c_out, k, h, w: (k * k * c_in + 1) * c_out,
-                "that is the parameter count: every weight is used once per output position"),
-        Mistake(lambda c_in, c_out, k, h, w: k * k * c_in * c_out * h,
-                "the output has out_h x out_w positions: multiply by both"),
-    ]
-    return check_function("conv_macs", fn, _conv_macs, cases, mistakes)
 
 
 # --------------------------------------------------------------------------- 03: pooling

@@ -56,29 +56,6 @@ def check_max_pool_backward(fn) -> CheckResult:
     return check_function("max_pool_backward", fn, _max_pool_backward, cases, mistakes)
 
 
-def check_pool_prediction(predicted: Any, measured: float, spread: float) -> CheckResult:
-    """Exercise 4.4: the predicted test-error difference, average minus max pooling, in percentage
-    points, against the seeds' mean ``measured``; a guess within ``max(0.5, spread)`` points passes
-    (``spread``: half the seeds' range of the difference)."""
-    name = "pool_prediction"
-    if predicted is ... or predicted is None:
-        return _finish(CheckResult(name, "todo", "not done yet: write your prediction (a number of "
-                                                 "percentage points) and run this cell again"))
-    if isinstance(predicted, bool) or not isinstance(predicted, (int, float)):
-        return _finish(CheckResult(name, "fail", f"a prediction is one number; got {predicted!r}"))
-    band = max(0.5, spread)
-    message = (f"you predicted {float(predicted):+.2f} points; the seeds measured {measured:+.2f} "
-               f"(± {spread:.2f}). ")
-    if abs(float(predicted) - measured) <= band:
-        return _finish(CheckResult(name, "pass", message + "Within the band."))
-    if float(predicted) > measured:
-        message += ("Average pooling costs less than you expected: the conv layers in front of it are "
-                    "trained for whichever summary follows them.")
-    else:
-        message += "Average pooling does worse than you expected here; look at the spread over seeds."
-    return _finish(CheckResult(name, "fail", message))
-
-
 def check_receptive_field_prediction(predicted: Any, measured: int) -> CheckResult:
     """Exercise 4.2: the predicted receptive field (pixels on a side) of a unit after LeNet's pool2."""
     hints = [(measured - 2, "the 2x2 pools widen the field too: by (2 - 1) x the stride product before them"),
