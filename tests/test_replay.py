@@ -113,7 +113,8 @@ def fake_run(s: FakeSettings) -> Outcome:
 
 
 CALLS: list[int] = []
-FAKE = Experiment("fake", fake_run, {"ci": FakeSettings(1), "default": FakeSettings(2), "big": FakeSettings(3)},
+FAKE = Experiment("fake", fake_run, {"ci": FakeSettings(1), "default": FakeSettings(2), "big": FakeSettings(3),
+                                     "live": FakeSettings(4)},
                   models=lambda s: {"net": nn.Linear(2, s.width)})
 
 
@@ -154,6 +155,15 @@ def test_replay_always_runs_at_the_ci_profile_but_loads_variants(fake, monkeypat
     replay("fake", variant="big")
     replay("fake", variant="big")
     assert fake == [1, 1, 3] and stored("fake", "big")
+
+
+def test_live_is_the_class_sized_version_at_default_and_the_profile_elsewhere(fake, monkeypatch):
+    replay("fake", variant="live")
+    assert fake == [4] and stored("fake", "live")
+    replay("fake", variant="live")
+    assert fake == [4], "at the default profile the stored live run is replayed"
+    monkeypatch.setenv("COURSE_PROFILE", "ci")
+    assert replay("fake", variant="live").profile == "ci" and fake == [4, 1]
 
 
 def test_replay_seeds_each_run_the_same_way(fake):

@@ -4,7 +4,10 @@ Every experiment has the same shape: a module ``experiments/<name>.py`` (the exp
 ``_`` for ``-``) that defines
 
 * its settings, one frozen dataclass per profile (``ci``, ``default``, ``full``) and per named
-  variant (such as ``cpu``, the largest run one CPU core made): ``SETTINGS = {"ci": ..., ...}``;
+  variant (such as ``cpu``, the largest run one CPU core made): ``SETTINGS = {"ci": ..., ...}``.
+  An experiment whose default run takes more than a minute also has ``live``: the class-sized
+  version (one seed, or fewer steps) that a lecture's ``RETRAIN = True`` cell trains in at most
+  60 s on two threads, while the notebook's claims stay on the shipped default run;
 * ``run(s) -> Outcome``: the measurement itself, JSON-ready numbers plus any trained models;
 * ``EXPERIMENT = Experiment("name", run, SETTINGS, models=...)``, where ``models(s)`` builds the
   untrained networks a stored result's weights are loaded into.
@@ -126,12 +129,17 @@ def replay(name: str, *, retrain: bool = False, variant: str | None = None) -> R
     nothing is stored, the experiment runs here and its result replaces the stored one. The ``ci``
     profile always runs (a test must exercise the code, not replay what an earlier test left).
 
+    ``variant="live"`` names the class-sized version at the default profile; at any other profile
+    it means that profile (``ci`` runs its toy, ``full`` its own run), so one cell serves all three.
+
     Returns:
         A :class:`~course_utils.results.Result`: ``.data`` (the numbers), ``.settings``,
         ``.provenance`` (print ``.describe()`` as a caption) and ``.models`` (in eval mode).
     """
     exp = experiment(name)
     key = variant or current_profile()
+    if key == "live" and current_profile() != "default":
+        key = current_profile()
     s = exp.settings_for(key)  # an unknown key fails here, before anything runs
     found = None if retrain or key == "ci" else load_result(name, key)
     if found is None:

@@ -52,6 +52,10 @@ SETTINGS: dict[str, Settings] = {
     # (about 5 minutes of one idle CPU core)
     "default": Settings(depths=(20, 32, 44, 56), seeds=(0, 1, 2), width=8, size=14,
                         train_images=3000, test_images=2000, epochs=5),
+    # live: the class-sized version a RETRAIN = True cell trains at the default profile (≤ 60 s on 2 threads)
+    # (two depths, one seed, 90 steps: the shortest run in which the gap is expected to open)
+    "live": Settings(depths=(20, 56), seeds=(0,), width=8, size=14, train_images=3000,
+                     test_images=2000, epochs=3),
     # the paper's widths on all of Fashion-MNIST at 28x28: meant for a GPU
     "full": Settings(depths=(20, 32, 44, 56), seeds=(0, 1, 2), width=16, size=28,
                      train_images=60_000, test_images=10_000, epochs=40, batch_size=128),

@@ -46,6 +46,8 @@ class Settings:
 SETTINGS = {
     "ci": Settings(images=2048, target=0.5, max_steps=120, lrs=(0.03,), seeds=(0,)),
     "default": Settings(images=12000, target=0.15, max_steps=800, lrs=(0.01, 0.03), seeds=(0, 1, 2)),
+    # live: the class-sized version a RETRAIN = True cell trains at the default profile (≤ 60 s on 2 threads)
+    "live": Settings(images=12000, target=0.15, max_steps=800, lrs=(0.03,), seeds=(0,)),   # seed 0, best rate
     "full": Settings(images=60000, target=0.10, max_steps=6000, lrs=(0.003, 0.01, 0.03, 0.1),
                      seeds=(0, 1, 2, 3, 4)),
 }
