@@ -45,6 +45,8 @@ SETTINGS = {
     # ResNet-20, 15 epochs: about 40 minutes of one CPU core
     "default": Recipe(depth=20, epochs=15),
     "full": Recipe(depth=56, epochs=60),
+    # time to accuracy (issue 20.3): the same network and schedule shape in 8 epochs instead of 15
+    "fast": Recipe(depth=20, epochs=8),
 }
 
 
