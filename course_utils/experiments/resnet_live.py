@@ -10,7 +10,7 @@ SETTINGS = {
     "ci": Recipe(depth=8, epochs=1, train_limit=2000, test_limit=1000, lr=0.05, batch_size=32,
                  augment=False),
     # a RETRAIN = True cell trains this in class: at most 60 s on 2 threads (tests/test_retrain_minute.py)
-    "default": Recipe(depth=8, epochs=2, train_limit=12000, lr=0.05, batch_size=64, augment=False),
+    "default": Recipe(depth=8, epochs=2, train_limit=20000, lr=0.05, batch_size=64, augment=False),
     "full": Recipe(depth=20, epochs=10),
 }
 
