@@ -55,7 +55,7 @@ SETTINGS = {
     "default": Settings(depth=20, epochs=3, train_limit=4000, test_limit=1000),
     # live: the class-sized version a RETRAIN = True cell trains at the default profile (≤ 60 s on 2 threads)
     # (one plain/residual pair of 8 layers, one seed; the shipped ResNet-20 is probed as at default)
-    "live": Settings(depth=8, epochs=2, train_limit=4000, test_limit=1000, seeds=(0,), trials=1,
+    "live": Settings(depth=8, epochs=4, train_limit=4000, test_limit=1000, seeds=(0,), trials=1,
                      path_images=32, path_samples=2, shipped_test_limit=1000),
     "full": Settings(depth=56, epochs=30, train_limit=None, test_limit=10000, trials=5,
                      path_images=256, path_samples=20, shipped_test_limit=10000),

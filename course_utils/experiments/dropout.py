@@ -50,7 +50,7 @@ SETTINGS = {
     "ci": Settings(images=512, epochs=3, seeds=(0,), test_images=500),
     "default": Settings(images=1000, epochs=30, seeds=(0, 1, 2)),
     # live: the class-sized version a RETRAIN = True cell trains at the default profile (≤ 60 s on 2 threads)
-    "live": Settings(images=1000, epochs=8, seeds=(0,), test_images=2000),   # one seed, 8 of 30 epochs
+    "live": Settings(images=500, epochs=30, seeds=(0,)),   # one seed on half the images: it still overfits
     "full": Settings(images=5000, epochs=60, seeds=(0, 1, 2, 3, 4)),
 }
 

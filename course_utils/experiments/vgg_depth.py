@@ -36,7 +36,8 @@ SETTINGS = {
     "default": Settings(convs_per_stage=(1, 2, 3, 4), seeds=(0, 1, 2), train_images=6000,
                         test_images=4000, epochs=2),
     # live: the class-sized version a RETRAIN = True cell trains at the default profile (≤ 60 s on 2 threads)
-    "live": Settings(convs_per_stage=(1, 4), seeds=(0,), train_images=3000, test_images=2000, epochs=2),
+    "live": Settings(convs_per_stage=(1, 2, 3, 4), seeds=(0,), train_images=6000, test_images=4000,
+                     epochs=2),   # seed 0 of the default run
     "full": Settings(convs_per_stage=(1, 2, 3, 4), seeds=(0, 1, 2, 3, 4), train_images=60000,
                      test_images=10000, epochs=10),
 }
