@@ -45,8 +45,9 @@ SETTINGS = {
     # ResNet-20, 15 epochs: about 40 minutes of one CPU core
     "default": Recipe(depth=20, epochs=15),
     "full": Recipe(depth=56, epochs=60),
-    # time to accuracy (issue 20.3): the same network and schedule shape in 8 epochs instead of 15
-    "fast": Recipe(depth=20, epochs=8),
+    # time to accuracy (issue 20.3): the same network and cosine schedule in 10 epochs instead of 15
+    # (8 epochs reached 92.97 %, short of the 93 % target: 765 s on 2 threads)
+    "fast": Recipe(depth=20, epochs=10),
 }
 
 
