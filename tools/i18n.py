@@ -117,9 +117,12 @@ def load_catalog(path: Path, lang: str) -> Catalog:
 
 
 def save_catalog(catalog: Catalog, path: Path) -> None:
-    """Write a ``.po`` file atomically (a temporary file renamed over the old one)."""
+    """Write a ``.po`` file atomically (a temporary file renamed over the old one).
+
+    Previous msgids (``#|``) are not written: Babel wraps a long multi-line one into lines it cannot
+    read back, which then come back as stray comments. A changed entry is still marked fuzzy."""
     buffer = io.BytesIO()
-    write_po(buffer, catalog, width=100, sort_output=False, include_previous=True, omit_header=False)
+    write_po(buffer, catalog, width=100, sort_output=False, include_previous=False, omit_header=False)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".po.tmp")
     tmp.write_bytes(buffer.getvalue())
