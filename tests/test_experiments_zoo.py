@@ -19,6 +19,14 @@ def test_running_error_and_steps():
         running_error(errors, 10)
 
 
+def test_a_window_exactly_at_the_target_counts():
+    # the last 20 batch errors of a class-sized ReLU race: their mean is exactly 0.15 (sum 3.0), but
+    # averaging with weights 1/20 gave 0.15000000000000002 and the finished race was counted as 800 steps
+    tail = [0.109375, 0.171875, 0.1875, 0.15625, 0.140625, 0.078125, 0.109375, 0.15625, 0.140625, 0.140625,
+            0.25, 0.15625, 0.109375, 0.15625, 0.140625, 0.15625, 0.125, 0.203125, 0.1875, 0.125]
+    assert steps_to_target([0.9] * 5 + tail, 0.15, 20) == 25
+
+
 def test_stem_gradient_norms_add_up_and_need_the_aux_head():
     torch.manual_seed(0)
     x, y = torch.randn(8, 1, 28, 28), torch.randint(0, 10, (8,))

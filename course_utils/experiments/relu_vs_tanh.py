@@ -54,10 +54,13 @@ SETTINGS = {
 
 
 def running_error(errors: list[float], window: int) -> np.ndarray:
-    """Moving average of per-batch training errors over ``window`` batches (length n-window+1)."""
+    """Moving average of per-batch training errors over ``window`` batches (length n-window+1).
+
+    Each window is summed first and divided once, like ``np.mean``: a batch error k/128 is exact in
+    floating point, so a window whose mean is exactly the target compares equal to it."""
     if window < 1 or window > len(errors):
         raise ValueError(f"window {window} must be between 1 and the number of batches ({len(errors)})")
-    return np.convolve(np.asarray(errors, dtype=float), np.ones(window) / window, mode="valid")
+    return np.convolve(np.asarray(errors, dtype=float), np.ones(window), mode="valid") / window
 
 
 def steps_to_target(errors: list[float], target: float, window: int) -> int | None:
@@ -91,7 +94,7 @@ def race(activation: type[nn.Module], s: Settings, lr: float, seed: int,
             opt.step()
             errors.append(float((logits.argmax(1) != y).float().mean()))
             bar.update(1)
-            done = len(errors) >= s.window and np.mean(errors[-s.window:]) <= s.target
+            done = steps_to_target(errors, s.target, s.window) is not None   # the same test as run()'s
             if done or len(errors) >= s.max_steps or not np.isfinite(loss.item()):
                 bar.close()
                 return errors
