@@ -9,6 +9,10 @@
    Each is measured in the usual NCHW memory layout (``channels_last=False``, the engine before
    issue 20) and in channels-last (what ``fit`` does now), interleaved so a busy machine slows both.
 3. **Engine overhead.** ``fit`` against the bare PyTorch loop on the same batches (<= 10 %).
+4. **The convolutions' own ceiling.** Each convolution of ResNet-20 alone, forward and backward on
+   its own input shape, channels-last: how fast PyTorch's kernels run on these small shapes (16-64
+   channels). The network cannot beat this share of the peak; what it loses beyond it is batch
+   norm, ReLU, the residual additions and the optimizer (memory-bound, about 30 % of a step).
 
 Everything runs on **one thread and is timed in CPU time of this process**, so the figures hold on a
 machine busy with other work (two threads add about 1.6x to both peak and training; the shares stay).
@@ -106,6 +110,31 @@ def bare_images_per_s(build: Callable[[], nn.Module], steps: int) -> float:
     return steps * BATCH / best_of(epoch, REPEATS)
 
 
+def conv_ceiling_gflops(model: nn.Module) -> float:
+    """GFLOP/s of ``model``'s convolutions alone: each one, forward + backward, on its own input.
+
+    The input shapes come from one forward pass of a batch [BATCH, 1, 28, 28]; the MACs of a
+    convolution are ``N * C_out * H_out * W_out * C_in * kH * kW`` (groups of 1), times 3 for the step.
+    """
+    shapes: list[tuple[nn.Conv2d, torch.Size]] = []
+    hooks = [m.register_forward_hook(lambda m, i, o: shapes.append((m, i[0].shape)))
+             for m in model.modules() if isinstance(m, nn.Conv2d)]
+    with torch.no_grad():
+        model(torch.randn(BATCH, 1, 28, 28))
+    for h in hooks:
+        h.remove()
+    seconds, macs = 0.0, 0
+    for conv, shape in shapes:
+        conv = conv.to(memory_format=torch.channels_last)
+        x = torch.randn(shape).contiguous(memory_format=torch.channels_last).requires_grad_(True)
+        out = conv(x)
+        grad = torch.ones_like(out)
+        seconds += best_of(lambda: torch.autograd.grad(conv(x), [x, *conv.parameters()], grad))
+        kh, kw = conv.kernel_size
+        macs += out.numel() * conv.in_channels * kh * kw
+    return 3 * 2 * macs / seconds / 1e9
+
+
 def main() -> int:
     os.environ.setdefault("COURSE_QUIET", "1")
     torch.set_num_threads(1)
@@ -146,6 +175,9 @@ def main() -> int:
         failures.append(f"fit overhead {overhead:+.1f}% > {OVERHEAD_TARGET_PCT:.0f}%")
     print(f"  overhead of fit() over a bare loop (small VGG, same layout): {overhead:+.1f}%  "
           f"target <= {OVERHEAD_TARGET_PCT:.0f}%: {verdict}")
+    ceiling = conv_ceiling_gflops(cifar_resnet(20, in_channels=1))
+    print(f"  ResNet-20's convolutions alone (forward + backward, each on its own shape): "
+          f"{ceiling:.1f} GFLOP/s = {ceiling / peak:.0%} of peak, the most fit could reach on it")
     for failure in failures:
         print(f"  MISSED: {failure}")
     return 1 if failures else 0
