@@ -5,7 +5,9 @@ experiment's ``default`` settings, or its class-sized ``live`` variant where the
 longer (``replay(name, retrain=RETRAIN, variant="live")``). The stored result of that run records
 how long it took and on how many threads (``make results RESULTS_PROFILE=live`` on the course's
 2-core machine); this test holds every one to 60 s on at most two threads, so a slower experiment
-or a larger setting fails here before it reaches a lecture.
+or a larger setting fails here before it reaches a lecture. The cell's comment tells the
+instructor how long the switch takes ("about 26 s"); a second test holds that figure to the
+stored run, so a remade run cannot leave a stale time in front of the class.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "data" / "results"
 MINUTE_S = 60.0
+STATED = re.compile(r"^RETRAIN = False.*?about (\d+) s\b", re.M)
 CALL = re.compile(r'replay\(\s*"([^"]+)",\s*retrain=RETRAIN(?:,\s*variant="([^"]+)")?')
 
 
@@ -37,6 +40,16 @@ def retrain_cells() -> list[tuple[str, int, str, str]]:
     return found
 
 
+def stored_seconds(name: str, key: str) -> float:
+    path = RESULTS / f"{name}-{key}.json"
+    return json.loads(path.read_text(encoding="utf-8"))["provenance"]["seconds"]
+
+
+def cell_source(notebook: str, cell: int) -> str:
+    path = ROOT / "notebooks" / f"{notebook}.ipynb"
+    return "".join(json.loads(path.read_text(encoding="utf-8"))["cells"][cell]["source"])
+
+
 def test_every_notebook_with_training_has_a_switch():
     assert len(retrain_cells()) >= 15
 
@@ -53,3 +66,33 @@ def test_retrain_cell_finishes_within_a_minute_on_two_threads(notebook, cell, na
     assert provenance["seconds"] <= MINUTE_S, (
         f"{notebook} cell {cell}: RETRAIN = True trains {name} ({key}) for {provenance['seconds']:.0f} s, "
         f"over the minute: give the experiment a smaller 'live' variant and replay it with variant=\"live\"")
+
+
+@pytest.mark.parametrize("notebook, cell, name, key", retrain_cells(),
+                         ids=lambda v: str(v) if not isinstance(v, int) else "")
+def test_retrain_cell_states_the_stored_time(notebook, cell, name, key):
+    stated = STATED.search(cell_source(notebook, cell))
+    assert stated, f"{notebook} cell {cell}: the RETRAIN line should say how long True takes ('about N s')"
+    seconds = stored_seconds(name, key)
+    assert abs(int(stated.group(1)) - seconds) <= max(3.0, 0.15 * seconds), (
+        f"{notebook} cell {cell}: the comment says about {stated.group(1)} s, the stored {name} ({key}) "
+        f"run took {seconds:.0f} s: change the comment (and the markdown above it)")
+
+
+TABLE_ROW = re.compile(r"^\| \d\d \| `([a-z-]+)` \| [^|]+ \| \*\*(\d+) s\*\* \((\d) threads?\) \| ([^|]+)\|", re.M)
+
+
+def test_instructors_table_states_the_stored_times():
+    """INSTRUCTORS.md's "Retraining in class" table: each switch's time and the shipped run's."""
+    keys = {name: key for _, _, name, key in retrain_cells()}
+    rows = TABLE_ROW.findall((ROOT / "INSTRUCTORS.md").read_text(encoding="utf-8"))
+    assert sorted(name for name, *_ in rows) == sorted(keys), "the table should have one row per RETRAIN cell"
+    for name, stated, threads, shipped in rows:
+        seconds = stored_seconds(name, keys[name])
+        assert abs(int(stated) - seconds) <= max(3.0, 0.15 * seconds), f"{name}: table says {stated} s, stored {seconds:.0f} s"
+        minutes = re.match(r"([\d.]+) min \((\d) threads?\)", shipped.strip())
+        if keys[name] == "live":
+            assert minutes, f"{name}: the table should name the shipped run's minutes beside the class-sized one"
+            provenance = json.loads((RESULTS / f"{name}-default.json").read_text(encoding="utf-8"))["provenance"]
+            assert abs(float(minutes.group(1)) - provenance["seconds"] / 60) <= 0.1, (name, shipped, provenance["seconds"])
+            assert provenance["device"].endswith(f"{minutes.group(2)} threads"), (name, shipped, provenance["device"])
