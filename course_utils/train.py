@@ -24,7 +24,7 @@ Three choices make it fast without changing what it computes (each measured in
   traffic; the CPU stays in float32.
 
 Measured and left out: ``torch.compile``. On a 2-core CPU it takes about 30 s to compile
-ResNet-20's step and then gains 0-10 %, so a class-sized run never repays it (the benchmark prints
+ResNet-20's step and then gains 0-18 %, so a class-sized run never repays it (the benchmark prints
 both figures).
 """
 

@@ -6,7 +6,7 @@ longer (``replay(name, retrain=RETRAIN, variant="live")``). The stored result of
 how long it took and on how many threads (``make results RESULTS_PROFILE=live`` on the course's
 2-core machine); this test holds every one to 60 s on at most two threads, so a slower experiment
 or a larger setting fails here before it reaches a lecture. The cell's comment tells the
-instructor how long the switch takes ("about 26 s"); a second test holds that figure to the
+instructor how long the switch takes ("about 14 s"); a second test holds that figure to the
 stored run, so a remade run cannot leave a stale time in front of the class.
 """
 
@@ -90,6 +90,8 @@ def test_instructors_table_states_the_stored_times():
     for name, stated, threads, shipped in rows:
         seconds = stored_seconds(name, keys[name])
         assert abs(int(stated) - seconds) <= max(3.0, 0.15 * seconds), f"{name}: table says {stated} s, stored {seconds:.0f} s"
+        device = json.loads((RESULTS / f"{name}-{keys[name]}.json").read_text(encoding="utf-8"))["provenance"]["device"]
+        assert device.endswith(f"{threads} threads"), f"{name}: table says {threads} threads, stored: {device}"
         minutes = re.match(r"([\d.]+) min \((\d) threads?\)", shipped.strip())
         if keys[name] == "live":
             assert minutes, f"{name}: the table should name the shipped run's minutes beside the class-sized one"
